@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** How a reading was taken, as far as the gateway can tell. */
+export const Quality = z.enum([
+  /** Read from the device with a synchronized clock. */
+  'good',
+  /** The device answered, but the value is doubtful (e.g. out of the metric's plausible range). */
+  'uncertain',
+  /** Taken while the gateway's wall clock was not synchronized: its timestamp may be wrong. */
+  'clock_unsynced',
+]);
+export type Quality = z.infer<typeof Quality>;
+
+/** What a device is, whatever protocol it speaks. */
+export const DeviceType = z.enum(['inverter', 'meter', 'battery', 'weather_station', 'mppt', 'other']);
+export type DeviceType = z.infer<typeof DeviceType>;
+
+/** How the gateway talks to a device. */
+export const Protocol = z.enum(['modbus_tcp', 'modbus_rtu', 'modbus_rtu_over_tcp', 'mqtt']);
+export type Protocol = z.infer<typeof Protocol>;
+
+/** A device's health as the gateway sees it. */
+export const DeviceStatus = z.enum(['online', 'offline', 'error', 'unknown']);
+export type DeviceStatus = z.infer<typeof DeviceStatus>;

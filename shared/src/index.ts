@@ -1,0 +1,3 @@
+export * from './enums.js';
+export * from './metrics.js';
+export * from './telemetry.js';

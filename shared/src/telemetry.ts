@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { DeviceStatus, DeviceType, Protocol, Quality } from './enums.js';
+import { MetricName } from './metrics.js';
+
+/**
+ * A device key names a device within its site, as the installer configured it
+ * on the gateway (e.g. "inverter-1"). The cloud creates the device on first
+ * sight and refuses keys that belong to another gateway.
+ */
+export const DeviceKey = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'device key: letters, digits, "_", "." and "-", starting with a letter or digit');
+
+/** Gateway-wide sequence number: strictly increasing, survives restarts. */
+export const Sequence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** One reading: a value of one metric of one device at one moment. */
+export const Reading = z.object({
+  seq: Sequence,
+  device: DeviceKey,
+  metric: MetricName,
+  /** Wall-clock time of the reading, milliseconds since the Unix epoch (UTC). */
+  ts: z.number().int().min(0),
+  value: z.number().finite(),
+  unit: z.string().max(16),
+  quality: Quality.default('good'),
+  /** The source point, e.g. "sunspec.103.W" or "vendor.sdm630.0x0034", kept beside the normalized name. */
+  point: z.string().max(128).optional(),
+  /** Boot id of the gateway process that took the reading, and its monotonic clock then (ms). */
+  boot: z.string().max(64).optional(),
+  mono: z.number().nonnegative().optional(),
+});
+export type Reading = z.infer<typeof Reading>;
+export type ReadingInput = z.input<typeof Reading>;
+
+/** What the gateway knows of a device: identity from the device itself, health from polling. */
+export const DeviceReport = z.object({
+  device: DeviceKey,
+  type: DeviceType.optional(),
+  protocol: Protocol.optional(),
+  manufacturer: z.string().max(64).optional(),
+  model: z.string().max(64).optional(),
+  serialNumber: z.string().max(64).optional(),
+  firmwareVersion: z.string().max(64).optional(),
+  status: DeviceStatus.optional(),
+  lastSeen: z.number().int().min(0).optional(),
+  lastError: z.string().max(1024).nullable().optional(),
+});
+export type DeviceReport = z.infer<typeof DeviceReport>;
+
+export const MAX_READINGS_PER_BATCH = 50_000;
+
+/** The body of POST /api/v1/ingest (JSON, optionally gzip-encoded). */
+export const IngestBatch = z.object({
+  /** When the gateway sent the batch (its wall clock, ms). */
+  sentAt: z.number().int().min(0),
+  readings: z.array(Reading).max(MAX_READINGS_PER_BATCH),
+  devices: z.array(DeviceReport).max(1000).default([]),
+});
+export type IngestBatch = z.infer<typeof IngestBatch>;
+export type IngestBatchInput = z.input<typeof IngestBatch>;
+
+/**
+ * The cloud's answer to an accepted batch. Every sequence in the batch is
+ * acknowledged (stored now or earlier): the gateway may delete them all.
+ */
+export const IngestAck = z.object({
+  accepted: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  /** Lowest and highest sequence acknowledged, or null for an empty batch. */
+  ackedFrom: Sequence.nullable(),
+  ackedTo: Sequence.nullable(),
+});
+export type IngestAck = z.infer<typeof IngestAck>;
+
+/** One error shape for every 4xx/5xx answer of the cloud API. */
+export const ApiError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
