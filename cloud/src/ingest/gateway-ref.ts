@@ -1,0 +1,5 @@
+/** The gateway a batch comes from, as authentication found it. */
+export interface GatewayRef {
+  id: string;
+  siteId: string;
+}

@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+
+/** The driver-agnostic database handle the rest of the cloud uses. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction on `Db`: accepted wherever `Db` is, so helpers work inside and outside transactions. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: DatabaseKind;
+  /** Ends the pool or closes PGlite; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** A postgres:// URL: node-postgres pool. Without it, PGlite (in-process PostgreSQL) at `dataDir`. */
+  url?: string | undefined;
+  /** PGlite data folder (created if missing); in memory when neither url nor dataDir is given. */
+  dataDir?: string | undefined;
+  /** node-postgres pool size (default 10). */
+  poolSize?: number | undefined;
+  log: Logger;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const log = options.log.child({ component: 'database' });
+  let closed = false;
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle client losing its connection (server restart) must not crash the process.
+    pool.on('error', (err) => log.warn({ err }, 'idle postgres connection failed'));
+    const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    };
+    try {
+      await pool.query('select 1');
+    } catch (err) {
+      await close();
+      throw err;
+    }
+    log.info({ host: safeHost(options.url) }, 'postgres pool opened');
+    return { db, kind: 'postgres', close };
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  log.info({ dataDir: options.dataDir ?? ':memory:' }, 'pglite opened');
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}
+
+/** host:port/database of a URL, without credentials, for logs. */
+function safeHost(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return 'unparseable url';
+  }
+}

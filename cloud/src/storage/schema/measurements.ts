@@ -1,0 +1,25 @@
+import { bigint, doublePrecision, index, pgTable, primaryKey, smallint, uuid } from 'drizzle-orm/pg-core';
+import { tstz } from './columns.js';
+
+/**
+ * The readings. Deliberately without foreign keys (bulk ingest speed; a later
+ * issue partitions this table by time). The primary key includes `ts`
+ * because a unique index on a partitioned table must contain the partition
+ * key; idempotency comes from `ingest_ranges`, not from this key.
+ * `quality` holds a code from ../quality.ts.
+ */
+export const measurements = pgTable(
+  'measurements',
+  {
+    seriesId: bigint('series_id', { mode: 'number' }).notNull(),
+    ts: tstz('ts').notNull(),
+    value: doublePrecision('value').notNull(),
+    quality: smallint('quality').notNull().default(0),
+    gatewayId: uuid('gateway_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'measurements_pkey', columns: [t.gatewayId, t.seq, t.ts] }),
+    index('measurements_series_ts_idx').on(t.seriesId, t.ts),
+  ],
+);
