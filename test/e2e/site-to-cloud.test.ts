@@ -65,6 +65,7 @@ describe.each(backends)('a reading from the site reaches the API (%s)', (backend
     const provisioned = JSON.parse(
       execFileSync(cli[0]!, [...cli.slice(1), 'provision-demo', '--organization', 'E2E Org', '--site', 'E2E Site', '--gateway', 'e2e-gw', ...dbArgs], {
         encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
       }).trim().split('\n').pop()!,
     ) as { siteId: string; gatewayToken: string; apiToken: string };
     apiToken = provisioned.apiToken;

@@ -33,14 +33,7 @@ async function main(): Promise<void> {
   const cloudPort = (await isPortFree(wanted)) ? wanted : await freePort();
 
   out(`SolarHub demo: starting (logs in ${logDir})`);
-  const provision = programCommand('cloud', 'main', 'dist');
-  const provisioned = JSON.parse(
-    execFileSync(
-      provision[0]!,
-      [...provision.slice(1), 'provision-demo', '--organization', 'Demo Solar Co', '--site', 'Demo Rooftop', '--gateway', 'demo-gateway', ...dbArgs],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-    ).trim().split('\n').pop()!,
-  ) as Provisioned;
+  const provisioned = provisionDemo(dbArgs);
 
   const services: Service[] = [];
   let stopping = false;
@@ -68,9 +61,13 @@ async function main(): Promise<void> {
       }),
     );
     const cloudUrl = `http://127.0.0.1:${cloudPort}`;
+    const siteOffset = daytimeOffsetMinutes(new Date());
     const simulator = await startService({
       name: 'simulator',
-      command: [...programCommand('scripts', 'simulator/main', 'dist'), '--host', '127.0.0.1', '--port', '0'],
+      command: [
+        ...programCommand('scripts', 'simulator/main', 'dist'),
+        '--host', '127.0.0.1', '--port', '0', '--utc-offset-minutes', String(siteOffset),
+      ],
       logFile: join(logDir, 'simulator.log'),
       ready: (l) => l.msg === 'simulator listening',
     });
@@ -115,6 +112,7 @@ async function main(): Promise<void> {
     out(`  cloud API      ${cloudUrl}/api/v1   (database: ${databaseUrl ? 'PostgreSQL from DATABASE_URL' : `embedded PGlite in ${join(dataDir, 'cloud')}`})`);
     out(`  API token      ${provisioned.apiToken}`);
     out(`  simulated site Modbus TCP 127.0.0.1:${simPort} (unit 1: SunSpec inverter, unit 2: grid meter)`);
+    out(`                 placed at UTC${siteOffset >= 0 ? '+' : '-'}${formatOffset(Math.abs(siteOffset))} so that the sun is up there now`);
     out(`  gateway        config ${configPath}, buffer in ${gatewayDir}`);
     out('');
     out('Try:');
@@ -128,6 +126,34 @@ async function main(): Promise<void> {
     out(`SolarHub demo failed to start: ${err instanceof Error ? err.message : String(err)}`);
     await stopAll(1);
   }
+}
+
+/** Creates (or reuses) the demo organization, site and gateway; fresh tokens each start. */
+function provisionDemo(dbArgs: string[]): Provisioned {
+  const [node, ...cli] = programCommand('cloud', 'main', 'dist');
+  const args = [...cli, 'provision-demo', '--organization', 'Demo Solar Co', '--site', 'Demo Rooftop', '--gateway', 'demo-gateway', ...dbArgs];
+  try {
+    const stdout = execFileSync(node!, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return JSON.parse(stdout.trim().split('\n').pop()!) as Provisioned;
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? String(err);
+    out(`SolarHub demo: could not set up the demo organization in the cloud database:\n${stderr.trim()}`);
+    out('If .data/cloud was written by an older version, move it aside and start again.');
+    process.exit(1);
+  }
+}
+
+/** A time zone where it is late morning now, so the demo shows production whenever it runs. */
+function daytimeOffsetMinutes(now: Date): number {
+  const utcMinutes = now.getUTCHours() * 60 + now.getUTCMinutes();
+  let offset = Math.round((11 * 60 - utcMinutes) / 15) * 15;
+  if (offset < -720) offset += 1440;
+  if (offset > 840) offset -= 1440;
+  return offset;
+}
+
+function formatOffset(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 void main();

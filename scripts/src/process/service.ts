@@ -63,7 +63,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     mkdirSync(dirname(opts.logFile), { recursive: true });
     log = createWriteStream(opts.logFile, { flags: 'a' });
   }
-  const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches only the parent,
+  // which then stops its children in order (gateway before cloud).
+  const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const orphanGuard = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', orphanGuard);
   const lines: string[] = [];
   const remember = (line: string) => {
     lines.push(line);
@@ -71,7 +77,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     log?.write(`${line}\n`);
   };
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
+    child.once('exit', (code) => {
+      process.removeListener('exit', orphanGuard);
+      resolve(code);
+    });
   });
   let readyLine: Record<string, unknown> | undefined;
   const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
