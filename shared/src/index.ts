@@ -1,3 +1,4 @@
 export * from './enums.js';
 export * from './metrics.js';
 export * from './telemetry.js';
+export * from './provisioning.js';

@@ -84,6 +84,26 @@ export function isNormalizedMetric(name: string): name is NormalizedMetric {
   return Object.hasOwn(METRICS, name);
 }
 
+/**
+ * Per-tracker DC metrics of inverters with several MPP trackers / strings
+ * (SunSpec model 160 modules, vendor PV inputs): "mppt<n>_<base>", n from 1.
+ */
+export const MPPT_METRICS = {
+  dc_power_w: gauge('W', 'DC power of one MPP tracker / string'),
+  dc_voltage_v: gauge('V', 'DC voltage of one MPP tracker / string'),
+  dc_current_a: gauge('A', 'DC current of one MPP tracker / string'),
+  dc_energy_wh: counter('Wh', 'Lifetime DC energy of one MPP tracker / string'),
+} as const satisfies Record<string, MetricDefinition>;
+export type MpptMetricBase = keyof typeof MPPT_METRICS;
+
+const MPPT_METRIC = /^mppt([1-9][0-9]{0,2})_([a-z_]+)$/;
+
+export function mpptMetric(index: number, base: MpptMetricBase): string {
+  return `mppt${index}_${base}`;
+}
+
 export function metricDefinition(name: string): MetricDefinition | undefined {
-  return isNormalizedMetric(name) ? METRICS[name] : undefined;
+  if (isNormalizedMetric(name)) return METRICS[name];
+  const m = MPPT_METRIC.exec(name);
+  return m && Object.hasOwn(MPPT_METRICS, m[2]!) ? MPPT_METRICS[m[2] as MpptMetricBase] : undefined;
 }

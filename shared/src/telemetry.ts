@@ -52,12 +52,61 @@ export type DeviceReport = z.infer<typeof DeviceReport>;
 
 export const MAX_READINGS_PER_BATCH = 50_000;
 
+/** Why the gateway gave up readings it had taken. */
+export const GapReason = z.enum([
+  /** The buffer reached its size limit and dropped its oldest readings (or, if so configured, the newest). */
+  'buffer_full',
+  /** Readings older than the buffer's age limit were dropped. */
+  'too_old',
+  /** The disk was full or read-only: readings could not be written. */
+  'write_failed',
+  /** The buffer file was corrupt at start: it was set aside and a fresh one started. */
+  'corrupt_buffer',
+]);
+export type GapReason = z.infer<typeof GapReason>;
+
+/**
+ * Readings a gateway took but will never send: sequence range (inclusive),
+ * time range of the readings (ms; null when unknown), and how many.
+ * For a corrupt buffer that could not be read, `count` is an upper bound.
+ */
+export const GapReport = z.object({
+  fromSeq: Sequence,
+  toSeq: Sequence,
+  fromTs: z.number().int().min(0).nullable(),
+  toTs: z.number().int().min(0).nullable(),
+  count: z.number().int().nonnegative(),
+  reason: GapReason,
+});
+export type GapReport = z.infer<typeof GapReport>;
+
+/** The gateway's view of its own sync, sent with batches so users see it in the cloud. */
+export const SyncStatusReport = z.object({
+  /** Readings waiting in the buffer. */
+  backlog: z.number().int().nonnegative(),
+  /** Time of the oldest reading not yet acknowledged (ms), or null when none. */
+  oldestUnsyncedTs: z.number().int().min(0).nullable(),
+  lastSuccessAt: z.number().int().min(0).nullable(),
+  lastError: z.string().max(1024).nullable(),
+  lastErrorAt: z.number().int().min(0).nullable(),
+  /** Readings dropped since the buffer was created (all gap reports together). */
+  droppedTotal: z.number().int().nonnegative(),
+  /** Whether the gateway believes its wall clock is right, and its offset from the cloud's clock (ms) when known. */
+  clockSynced: z.boolean(),
+  clockOffsetMs: z.number().int().nullable(),
+  bootId: z.string().max(64),
+});
+export type SyncStatusReport = z.infer<typeof SyncStatusReport>;
+
 /** The body of POST /api/v1/ingest (JSON, optionally gzip-encoded). */
 export const IngestBatch = z.object({
   /** When the gateway sent the batch (its wall clock, ms). */
   sentAt: z.number().int().min(0),
   readings: z.array(Reading).max(MAX_READINGS_PER_BATCH),
   devices: z.array(DeviceReport).max(1000).default([]),
+  /** Readings the gateway dropped (buffer bounds, disk full, corrupt buffer). Repeats are harmless. */
+  gaps: z.array(GapReport).max(1000).optional(),
+  syncStatus: SyncStatusReport.optional(),
 });
 export type IngestBatch = z.infer<typeof IngestBatch>;
 export type IngestBatchInput = z.input<typeof IngestBatch>;
