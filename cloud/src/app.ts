@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { healthRoute } from './api/health.js';
+import { recordRoutes } from './api/catalog.js';
 import { readApiRoutes } from './api/routes.js';
 import './auth/request-context.js';
 import { AppConfig, type AppConfigInput } from './config.js';
@@ -24,8 +25,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     trustProxy: config.trustProxy,
   }) as unknown as FastifyInstance;
 
+  recordRoutes(app);
   app.decorateRequest('gateway', null);
   app.decorateRequest('apiPrincipal', null);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('tenant', null);
 
   app.setErrorHandler((err, request, reply) => {
     const { statusCode, body } = toApiError(err);
@@ -39,6 +43,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   healthRoute(app, deps.database);
   void app.register(ingestRoutes, { db: deps.database.db, bodyLimit: config.ingestBodyLimit });
-  void app.register(readApiRoutes, { db: deps.database.db, maxSeriesPoints: config.maxSeriesPoints });
+  void app.register(readApiRoutes, { db: deps.database.db, config, maxSeriesPoints: config.maxSeriesPoints });
   return app;
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const RateLimitRule = z.object({ max: z.number().int().positive(), windowMs: z.number().int().positive() });
+
 /** The HTTP app's settings: validation, defaults and documentation in one place. */
 export const AppConfig = z.object({
   /** Largest ingest body after gzip decompression, bytes (default 16 MiB). */
@@ -10,6 +12,24 @@ export const AppConfig = z.object({
   maxSeriesPoints: z.number().int().positive().max(1_000_000).default(10_000),
   /** Trust X-Forwarded-* from a reverse proxy (default false). */
   trustProxy: z.boolean().default(false),
+  /** Session lifetime, ms (default 7 days). */
+  sessionTtlMs: z.number().int().positive().default(7 * 24 * 3_600_000),
+  /**
+   * Secure session cookies: "auto" (default) when the request came over HTTPS
+   * (behind a TLS proxy, set trustProxy), "always", or "never" (plain http only).
+   */
+  cookieSecure: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** scrypt cost of new password hashes, log2 N (default 17: N = 2^17, r = 8, p = 1). */
+  passwordLog2N: z.number().int().min(14).max(20).default(17),
+  /** Login (and password reset) attempts per client address and per email, in fixed windows shared by all replicas. */
+  loginRateLimit: z
+    .object({
+      perIp: RateLimitRule.default({ max: 50, windowMs: 15 * 60_000 }),
+      perEmail: RateLimitRule.default({ max: 10, windowMs: 15 * 60_000 }),
+    })
+    .prefault({}),
+  /** Gateway claim attempts per client address (default 20 per 15 minutes). */
+  claimRateLimit: RateLimitRule.default({ max: 20, windowMs: 15 * 60_000 }),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 export type AppConfigInput = z.input<typeof AppConfig>;

@@ -3,9 +3,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { buildApp } from './app.js';
+import { startTimeseriesJobs } from './timeseries/jobs.js';
 import { openDatabase, type Database } from './storage/database.js';
 import { runMigrations } from './storage/migrate.js';
 import { provisionDemo } from './provisioning/demo.js';
+import { addOperatorCommands, describeRefusal } from './provisioning/commands.js';
+import { startAuthCleanup } from './auth/cleanup.js';
 
 /** Where the database is: a URL (flag, else DATABASE_URL), else a PGlite folder. */
 const DatabaseOptions = z.object({
@@ -19,6 +22,8 @@ const DatabaseOptions = z.object({
 const ServeOptions = DatabaseOptions.extend({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
+  trustProxy: z.boolean().default(false),
+  cookieSecure: z.enum(['auto', 'always', 'never']).default('auto'),
 });
 
 const ProvisionOptions = DatabaseOptions.extend({
@@ -63,7 +68,11 @@ async function serve(raw: Record<string, unknown>): Promise<void> {
   const options = parseOptions(ServeOptions, withDatabaseEnv(raw));
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const database = await openMigrated(options, log);
-  const app = buildApp({ database, log });
+  const app = buildApp({ database, log, config: { trustProxy: options.trustProxy, cookieSecure: options.cookieSecure } });
+  // Expired sessions, reset tokens and rate-limit windows: every 15 minutes, on one replica at a time.
+  const stopAuthCleanup = startAuthCleanup(database, log);
+  // Weekly partitions ahead and retention: now, then hourly, on one replica at a time.
+  const jobs = startTimeseriesJobs({ database, log });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -74,6 +83,8 @@ async function serve(raw: Record<string, unknown>): Promise<void> {
     log.info({ signal }, 'cloud stopping');
     try {
       await app.close();
+      await stopAuthCleanup();
+      await jobs.stop();
       await database.close();
       log.info('cloud stopped');
     } catch (err) {
@@ -92,6 +103,27 @@ async function migrate(raw: Record<string, unknown>): Promise<void> {
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const database = await openMigrated(options, log);
   await database.close();
+}
+
+/** An operator command: validated options, a migrated database, one JSON object on stdout (logs on stderr). */
+async function runCommand<S extends z.ZodType>(
+  schema: S,
+  raw: Record<string, unknown>,
+  fn: (options: z.output<S>, database: Database) => Promise<unknown>,
+): Promise<void> {
+  const options = parseOptions(schema, raw);
+  const log = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const database = await openMigrated(parseOptions(DatabaseOptions, withDatabaseEnv(raw)), log);
+  try {
+    process.stdout.write(`${JSON.stringify(await fn(options, database))}\n`);
+  } catch (err) {
+    const refusal = describeRefusal(err);
+    if (!refusal) throw err;
+    process.stderr.write(`solarhub-cloud: ${refusal}\n`);
+    process.exitCode = 1;
+  } finally {
+    await database.close();
+  }
 }
 
 async function provision(raw: Record<string, unknown>): Promise<void> {
@@ -118,7 +150,9 @@ export function cli(): Command {
       .command('serve')
       .description('run migrations and serve the HTTP API')
       .option('--host <host>', 'address to listen on', '127.0.0.1')
-      .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 8080),
+      .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 8080)
+      .option('--trust-proxy', 'trust X-Forwarded-* from the reverse proxy / load balancer in front (client address, https)')
+      .option('--cookie-secure <mode>', 'session cookie: auto (Secure __Host- cookie when the request came over https), always, never', 'auto'),
   ).action(serve);
   dbFlags(program.command('migrate').description('apply database migrations and exit')).action(migrate);
   dbFlags(
@@ -129,6 +163,7 @@ export function cli(): Command {
       .requiredOption('--site <name>', 'site name')
       .requiredOption('--gateway <name>', 'gateway name'),
   ).action(provision);
+  addOperatorCommands(program, { dbFlags, run: runCommand });
   return program;
 }
 

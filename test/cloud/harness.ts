@@ -26,6 +26,9 @@ export interface Cloud {
   backend: Backend;
   database: Database;
   baseUrl: string;
+  app: ReturnType<typeof buildApp>;
+  /** The database URL on Postgres (null on PGlite): a second process could open it. */
+  url: string | null;
   close(): Promise<void>;
 }
 
@@ -34,8 +37,10 @@ export async function startCloud(backend: Backend, config?: AppConfigInput): Pro
   const adminUrl = backend === 'postgres' ? inject('postgresAdminUrl') : null;
   let dataDir: string | undefined;
   let database: Database;
+  let url: string | null = null;
   if (adminUrl) {
-    database = await openDatabase({ url: await createDatabase(adminUrl, 'cloud'), log });
+    url = await createDatabase(adminUrl, 'cloud');
+    database = await openDatabase({ url, log });
   } else {
     dataDir = mkdtempSync(join(tmpdir(), 'solarhub-pglite-'));
     database = await openDatabase({ dataDir, log });
@@ -47,6 +52,8 @@ export async function startCloud(backend: Backend, config?: AppConfigInput): Pro
     backend,
     database,
     baseUrl,
+    app,
+    url,
     close: async () => {
       await app.close();
       await database.close();
@@ -58,7 +65,7 @@ export async function startCloud(backend: Backend, config?: AppConfigInput): Pro
 let names = 0;
 /** A fresh organization + site + gateway with tokens. */
 export function provision(cloud: Cloud, organization = `org-${++names}`): Promise<ProvisionDemoResult> {
-  return provisionDemo(cloud.database.db, { organization, site: `site-${++names}`, gateway: `gw-${++names}` });
+  return provisionDemo(cloud.database.db, { organization, site: `site-${++names}`, gateway: `gw-${++names}`, log2N: 14 });
 }
 
 export const T0 = Date.UTC(2025, 5, 1, 12, 0, 0);

@@ -1,5 +1,6 @@
 import { MAX_READINGS_PER_BATCH, type ReadingInput } from '@solarhub/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { BACKENDS, T0, batch, count, get, ingest, provision, ranges, readings, startCloud, type Cloud } from './harness.js';
 
 describe.each(BACKENDS)('ingest on %s', (backend) => {
@@ -76,6 +77,21 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     expect((await ingest(cloud, p.gatewayToken, body)).body).toEqual({ accepted: 0, duplicates: 100, ackedFrom: 1, ackedTo: 100 });
     expect(await count(cloud, 'measurements', p.gatewayId)).toBe(100);
     expect(await ranges(cloud, p.gatewayId)).toEqual([[1, 100]]);
+  });
+
+  it('skips rows the table already holds outside any acknowledged range, and keeps millisecond times', async () => {
+    const p = await provision(cloud);
+    expect((await ingest(cloud, p.gatewayToken, batch(readings(1, 10)))).body).toMatchObject({ accepted: 10, duplicates: 0 });
+    // Rows without their range (as if stored before ranges existed): the plain insert collides and falls back.
+    await cloud.database.db.execute(sql`DELETE FROM ingest_ranges WHERE gateway_id = ${p.gatewayId}::uuid`);
+    const odd = readings(1, 20).map((r) => (r.seq > 10 ? { ...r, ts: r.ts + 123 } : r));
+    expect((await ingest(cloud, p.gatewayToken, batch(odd))).body).toEqual({ accepted: 10, duplicates: 10, ackedFrom: 1, ackedTo: 20 });
+    expect(await ranges(cloud, p.gatewayId)).toEqual([[1, 20]]);
+    const stored = await cloud.database.db.execute(
+      sql`SELECT seq, (extract(epoch FROM ts) * 1000)::bigint AS ms FROM measurements WHERE gateway_id = ${p.gatewayId}::uuid AND seq > 10 ORDER BY seq`,
+    );
+    const rows = (stored as unknown as { rows: { seq: string | number; ms: string | number }[] }).rows;
+    expect(rows.map((r) => Number(r.ms))).toEqual(odd.slice(10).map((r) => r.ts));
   });
 
   it('adds nothing for overlapping, re-chunked batches and keeps ranges merged', async () => {

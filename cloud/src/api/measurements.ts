@@ -8,6 +8,8 @@ import { parseOrThrow } from '../http/validate.js';
 import type { Db } from '../storage/database.js';
 import { qualityName } from '../storage/quality.js';
 import { queryRows } from '../storage/rows.js';
+import { downsampledSeries, DownsampleQuery } from '../timeseries/requests.js';
+import { epochMs as epochMsOf } from '../timeseries/series-query.js';
 import { deviceOfOrganization } from './lookup.js';
 import { deviceView } from './views.js';
 
@@ -16,7 +18,8 @@ const DeviceParams = z.object({ deviceId: z.uuid() });
 const DAY_MS = 86_400_000;
 
 export function seriesQuery(maxPoints: number) {
-  return z.object({
+  // With `bucket` or `agg` the series is downsampled (timeseries/requests.ts); without, raw points.
+  return DownsampleQuery.extend({
     metric: MetricName,
     /** Inclusive start (ISO 8601 with offset); default: 24 hours before `to`. */
     from: z.iso.datetime({ offset: true }).optional(),
@@ -28,7 +31,7 @@ export function seriesQuery(maxPoints: number) {
 }
 
 /** Raw epoch-ms column, driver-agnostic (raw results are not type-mapped). */
-const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
+const epochMs = (column: string) => epochMsOf(sql.raw(column));
 
 /** GET /api/v1/devices/:deviceId/latest and GET /api/v1/devices/:deviceId/series. */
 export function measurementRoutes(app: FastifyInstance, db: Db, maxPoints: number): void {
@@ -79,6 +82,11 @@ export function measurementRoutes(app: FastifyInstance, db: Db, maxPoints: numbe
     );
     if (!series) {
       throw notFound('This device has no such metric', [{ path: 'query.metric', message: `no series "${query.metric}"` }]);
+    }
+    if (query.bucket || query.agg) {
+      const [site] = await queryRows<{ timezone: string }>(db, sql`SELECT timezone FROM sites WHERE id = ${device.siteId}::uuid`);
+      const ref = { id: Number(series.id), metric: query.metric, unit: series.unit, point: series.point };
+      return downsampledSeries(db, ref, site?.timezone ?? 'UTC', query, maxPoints);
     }
     const rows = await queryRows<{ ts: number; value: number }>(
       db,

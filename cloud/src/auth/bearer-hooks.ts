@@ -11,7 +11,7 @@ type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 const WHAT: Record<TokenKind, string> = { gateway: 'a gateway token', api: 'an API token' };
 
 /** The token from the Authorization header, or a 401 saying what is wrong with it. */
-function bearerToken(request: FastifyRequest, reply: FastifyReply, kind: TokenKind): string {
+export function bearerToken(request: FastifyRequest, reply: FastifyReply, kind: TokenKind): string {
   const parsed = parseBearer(request.headers.authorization, kind);
   if (parsed.ok) return parsed.token;
   reply.header('www-authenticate', 'Bearer');
@@ -38,7 +38,9 @@ export function gatewayAuthHook(db: Db): Hook {
     const token = bearerToken(request, reply, 'gateway');
     const [row] = await queryRows<{ id: string; site_id: string; revoked_at: unknown }>(
       db,
-      sql`SELECT id, site_id, revoked_at FROM gateways WHERE token_hash = ${hashToken(token)}`,
+      // No cache: a revoked or deleted gateway is refused from its next request on.
+      sql`SELECT id, site_id, CASE WHEN deleted_at IS NULL THEN revoked_at ELSE coalesce(revoked_at, deleted_at) END AS revoked_at
+          FROM gateways WHERE token_hash = ${hashToken(token)}`,
     );
     rejectUnknownOrRevoked(reply, 'gateway', row);
     request.gateway = { id: row!.id, siteId: row!.site_id };

@@ -6,6 +6,7 @@ import { gunzipBody } from '../http/gzip.js';
 import { parseOrThrow } from '../http/validate.js';
 import type { Db } from '../storage/database.js';
 import { storeBatch } from './store-batch.js';
+import { storeSyncReports } from './sync-reports.js';
 
 export interface IngestRouteOptions {
   db: Db;
@@ -25,6 +26,8 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
     const batch = parseOrThrow(IngestBatch, request.body, 'body');
     const started = performance.now();
     const ack = await storeBatch(options.db, gateway, batch);
+    // Gap reports and sync status: only for a batch that was accepted.
+    await storeSyncReports(options.db, gateway, batch);
     log.info(
       { reqId: request.id, gatewayId: gateway.id, ...ack, readings: batch.readings.length, ms: Math.round(performance.now() - started) },
       'batch stored',

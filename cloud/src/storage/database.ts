@@ -20,6 +20,11 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface Database {
   readonly db: Db;
   readonly kind: DatabaseKind;
+  /**
+   * Runs `fn` on ONE connection held for its whole duration (session-level
+   * state such as advisory locks). PGlite has a single connection anyway.
+   */
+  withSession<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** Ends the pool or closes PGlite; safe to call twice. */
   close(): Promise<void>;
 }
@@ -54,7 +59,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       throw err;
     }
     log.info({ host: safeHost(options.url) }, 'postgres pool opened');
-    return { db, kind: 'postgres', close };
+    const withSession = async <T>(fn: (session: Db) => Promise<T>): Promise<T> => {
+      const client = await pool.connect();
+      try {
+        return await fn(drizzleNodePg(client, { schema }) as unknown as Db);
+      } finally {
+        client.release();
+      }
+    };
+    return { db, kind: 'postgres', withSession, close };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
@@ -64,6 +77,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return {
     db,
     kind: 'pglite',
+    withSession: (fn) => fn(db),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -2,8 +2,11 @@ import { bigint, doublePrecision, index, pgTable, primaryKey, smallint, uuid } f
 import { tstz } from './columns.js';
 
 /**
- * The readings. Deliberately without foreign keys (bulk ingest speed; a later
- * issue partitions this table by time). The primary key includes `ts`
+ * The readings. Deliberately without foreign keys (bulk ingest speed).
+ * Partitioned by RANGE on `ts` in weekly partitions plus a default one, and
+ * its series index carries `INCLUDE (value)`: both by the custom migration
+ * drizzle/0001_partition_measurements.sql, which drizzle's table builder
+ * cannot express (see ../../timeseries/). The primary key includes `ts`
  * because a unique index on a partitioned table must contain the partition
  * key; idempotency comes from `ingest_ranges`, not from this key.
  * `quality` holds a code from ../quality.ts.
