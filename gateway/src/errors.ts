@@ -37,6 +37,13 @@ export class ModbusExceptionError extends GatewayError {
   }
 }
 
+/** A reply that arrived broken (CRC error, short or garbled frame). Retried; the device counts as in error, not offline. */
+export class FrameError extends GatewayError {
+  constructor(message: string, context: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super('DEVICE_FRAME', message, context, options);
+  }
+}
+
 /** The device answered, but what it said does not make sense (no SunSpec marker, a broken model chain...). */
 export class DecodeError extends GatewayError {
   constructor(message: string, context: Record<string, unknown> = {}) {

@@ -45,6 +45,19 @@ export interface DevicePollerOptions {
   health: HealthRegistry;
   bootId: string;
   log: Logger;
+  /** Longest wait between polls of a device that does not answer, ms (default 60000; never below intervalMs). */
+  maxBackoffMs?: number | undefined;
+}
+
+/**
+ * Delay before the next poll of a device: its interval while it answers;
+ * after `offlineStreak` polls in a row found it offline, the interval
+ * doubled per further failure (1x, 2x, 4x...) up to `maxBackoffMs`, so a
+ * dead unit costs its bus one timeout per backoff period, not per interval.
+ */
+export function nextPollDelay(intervalMs: number, offlineStreak: number, maxBackoffMs: number): number {
+  if (offlineStreak <= 1) return intervalMs;
+  return Math.max(intervalMs, Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(offlineStreak - 1, 30)));
 }
 
 /** Before this, the wall clock has surely not been set (a Pi without RTC after a power cut). */
@@ -79,6 +92,7 @@ export class DevicePoller {
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<void> | undefined;
   private stopped = true;
+  private offlineStreak = 0;
 
   constructor(private readonly options: DevicePollerOptions) {}
 
@@ -102,9 +116,12 @@ export class DevicePoller {
       outcome = await source.poll();
     } catch (err) {
       source.reset();
-      health.failed(deviceId, isOfflineError(err) ? 'offline' : 'error', err);
+      const offline = isOfflineError(err);
+      this.offlineStreak = offline ? this.offlineStreak + 1 : 0;
+      health.failed(deviceId, offline ? 'offline' : 'error', err);
       return;
     }
+    this.offlineStreak = 0;
     if (outcome.identity) health.setIdentity(deviceId, outcome.identity);
     const readings = toReadings(deviceId, bootId, outcome.blocks);
     try {
@@ -124,7 +141,7 @@ export class DevicePoller {
       const started = Date.now();
       this.current = this.pollOnce().finally(() => {
         const elapsed = Date.now() - started;
-        const interval = this.options.intervalMs;
+        const interval = nextPollDelay(this.options.intervalMs, this.offlineStreak, this.options.maxBackoffMs ?? 60_000);
         this.schedule(elapsed >= interval ? interval - (elapsed % interval) : interval - elapsed);
       });
     }, delay);

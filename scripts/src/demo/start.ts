@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { freePort } from '../testing/postgres.js';
 import { programCommand, repoRoot, startService, type Service } from '../process/service.js';
 import { isPortFree } from './ports.js';
+import { demoBroker } from './mqtt-broker.js';
+import { startWeatherStation } from '../simulator/weather-mqtt.js';
 import { printStatus } from './status.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -21,6 +23,9 @@ interface Provisioned {
   gatewayId: string;
   gatewayToken: string;
   apiToken: string;
+  /** The demo owner's sign-in (new password every start). */
+  adminEmail?: string;
+  adminPassword?: string;
 }
 
 async function main(): Promise<void> {
@@ -36,6 +41,8 @@ async function main(): Promise<void> {
   const provisioned = provisionDemo(dbArgs);
 
   const services: Service[] = [];
+  /** In-process parts (MQTT broker, weather station), closed after the services. */
+  const closers: Array<() => Promise<void>> = [];
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
@@ -46,6 +53,7 @@ async function main(): Promise<void> {
       const exit = await svc.stop();
       out(`  ${svc.name} stopped (exit ${exit})`);
     }
+    for (const close of closers.reverse()) await close().catch(() => undefined);
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
@@ -74,6 +82,11 @@ async function main(): Promise<void> {
     services.push(simulator);
     const simPort = Number(simulator.readyLine.port);
 
+    const broker = await demoBroker();
+    closers.push(() => broker.close());
+    const station = await startWeatherStation({ url: broker.url, now: () => new Date(), dayCurve: { utcOffsetMinutes: siteOffset } });
+    closers.push(() => station.close());
+
     const gatewayDir = join(dataDir, 'gateway');
     mkdirSync(gatewayDir, { recursive: true });
     const configPath = join(gatewayDir, 'config.json');
@@ -82,9 +95,18 @@ async function main(): Promise<void> {
       cloud: { url: cloudUrl, token: provisioned.gatewayToken },
       dataDir: gatewayDir,
       sync: { intervalMs: 2000, maxBatchReadings: 5000 },
+      mqtt: { url: broker.url },
       devices: [
         { id: 'inverter-1', type: 'inverter', protocol: 'modbus_tcp', host: '127.0.0.1', port: simPort, unitId: 1, profile: 'sunspec', pollIntervalMs: 5000 },
         { id: 'grid-meter', type: 'meter', protocol: 'modbus_tcp', host: '127.0.0.1', port: simPort, unitId: 2, profile: 'sunspec', pollIntervalMs: 5000 },
+        {
+          id: 'weather-1', type: 'weather_station', protocol: 'mqtt', staleAfterMs: 30_000,
+          subscriptions: [{ topic: station.topic, format: 'json', timestampPath: 'time', fields: [
+            { path: 'irradiance', metric: 'irradiance_w_m2' },
+            { path: 'temps.module', metric: 'module_temperature_c' },
+            { path: 'temps.ambient', metric: 'ambient_temperature_c' },
+          ] }],
+        },
       ],
     };
     writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
@@ -111,8 +133,10 @@ async function main(): Promise<void> {
     out('SolarHub is running:');
     out(`  cloud API      ${cloudUrl}/api/v1   (database: ${databaseUrl ? 'PostgreSQL from DATABASE_URL' : `embedded PGlite in ${join(dataDir, 'cloud')}`})`);
     out(`  API token      ${provisioned.apiToken}`);
+    if (provisioned.adminEmail) out(`  sign in        ${provisioned.adminEmail} / ${provisioned.adminPassword}   (POST ${cloudUrl}/api/v1/auth/login)`);
     out(`  simulated site Modbus TCP 127.0.0.1:${simPort} (unit 1: SunSpec inverter, unit 2: grid meter)`);
     out(`                 placed at UTC${siteOffset >= 0 ? '+' : '-'}${formatOffset(Math.abs(siteOffset))} so that the sun is up there now`);
+    out(`  weather station MQTT ${broker.url} topic ${station.topic} (${broker.kind === 'mosquitto' ? 'the local mosquitto' : 'embedded broker: no mosquitto on 127.0.0.1:1883'})`);
     out(`  gateway        config ${configPath}, buffer in ${gatewayDir}`);
     out('');
     out('Try:');

@@ -10,7 +10,7 @@ interface LatestValue {
   unit: string;
 }
 
-const SHOWN = ['ac_power_w', 'ac_energy_wh', 'energy_exported_wh'];
+const SHOWN = ['ac_power_w', 'ac_energy_wh', 'energy_exported_wh', 'irradiance_w_m2', 'module_temperature_c'];
 
 export async function printStatus(opts: { cloudUrl: string; apiToken: string; siteId: string; out: (s: string) => void }): Promise<void> {
   const headers = { authorization: `Bearer ${opts.apiToken}` };

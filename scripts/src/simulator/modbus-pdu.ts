@@ -12,6 +12,7 @@ export const ExceptionCode = {
   ILLEGAL_FUNCTION: 0x01,
   ILLEGAL_DATA_ADDRESS: 0x02,
   ILLEGAL_DATA_VALUE: 0x03,
+  SERVER_DEVICE_BUSY: 0x06,
   GATEWAY_PATH_UNAVAILABLE: 0x0a,
   GATEWAY_TARGET_FAILED_TO_RESPOND: 0x0b,
 } as const;
@@ -23,6 +24,8 @@ export const MAX_READ_REGISTERS = 125;
 export interface RegisterSpace {
   contains(address: number, count: number): boolean;
   read(address: number, count: number): Uint16Array;
+  /** Input registers (function 4) when they differ from the holding registers; absent: function 4 reads these. */
+  readonly input?: RegisterSpace | undefined;
 }
 
 export function exceptionPdu(functionCode: number, exceptionCode: number): Buffer {
@@ -43,8 +46,9 @@ export function handleRequestPdu(pdu: Buffer, space: RegisterSpace): Buffer {
   const address = pdu.readUInt16BE(1);
   const count = pdu.readUInt16BE(3);
   if (count < 1 || count > MAX_READ_REGISTERS) return exceptionPdu(fc, ExceptionCode.ILLEGAL_DATA_VALUE);
-  if (!space.contains(address, count)) return exceptionPdu(fc, ExceptionCode.ILLEGAL_DATA_ADDRESS);
-  const regs = space.read(address, count);
+  const table = fc === FunctionCode.READ_INPUT_REGISTERS && space.input ? space.input : space;
+  if (!table.contains(address, count)) return exceptionPdu(fc, ExceptionCode.ILLEGAL_DATA_ADDRESS);
+  const regs = table.read(address, count);
   const out = Buffer.alloc(2 + count * 2);
   out[0] = fc;
   out[1] = count * 2;

@@ -1,4 +1,4 @@
-import { DecodeError, DeviceTimeoutError, ModbusExceptionError } from '../../errors.js';
+import { DecodeError, DeviceTimeoutError, isOfflineError, ModbusExceptionError } from '../../errors.js';
 
 /** Reads `count` holding registers from `address`. Throws the gateway's device errors. */
 export type ReadRegisters = (address: number, count: number) => Promise<number[]>;
@@ -16,21 +16,31 @@ export interface SunSpecMap {
   models: DiscoveredModel[];
 }
 
-export const SUNSPEC_BASE_ADDRESSES: readonly number[] = [40000, 0, 50000];
+/**
+ * Where 'SunS' may sit: 40000, 0 and 50000 (the specification), then the
+ * same registers counted from 1 (40001, 1, 50001), for devices whose map was
+ * laid out by "holding register 40001" rather than protocol address 40000.
+ */
+export const SUNSPEC_BASE_ADDRESSES: readonly number[] = [40000, 0, 50000, 40001, 1, 50001];
 const SUNS = [0x5375, 0x6e53];
 const END_MARKERS = new Set([0xffff, 0x0000]);
 const MAX_MODELS = 200;
 
 async function findBase(read: ReadRegisters, candidates: readonly number[]): Promise<number> {
   let lastTimeout: unknown;
+  let answered = false;
   for (const base of candidates) {
     try {
       const words = await read(base, 2);
+      answered = true;
       if (words[0] === SUNS[0] && words[1] === SUNS[1]) return base;
     } catch (err) {
-      // An exception (illegal address) or a silent timeout at one candidate: try the next.
-      if (err instanceof DeviceTimeoutError) lastTimeout = err;
-      else if (!(err instanceof ModbusExceptionError)) throw err;
+      // An exception (illegal address) at one candidate: try the next. A timeout
+      // too, but only from a device that has answered something: a dead device
+      // must not cost the bus one timeout per candidate.
+      if (err instanceof DeviceTimeoutError && answered) lastTimeout = err;
+      else if (err instanceof ModbusExceptionError && !isOfflineError(err)) answered = true;
+      else throw err;
     }
   }
   if (lastTimeout) throw lastTimeout;

@@ -1,4 +1,4 @@
-import type { NormalizedMetric } from '@solarhub/shared';
+import { mpptMetric, type MpptMetricBase, type NormalizedMetric } from '@solarhub/shared';
 
 /**
  * SunSpec points that have a normalized metric name, per model, as data.
@@ -57,6 +57,23 @@ const METER: Readonly<Record<string, NormalizedMetric>> = {
   TotWhImp: 'energy_imported_wh',
 };
 
+/** Storage: model 124 (basic storage controls) and 802 (battery base). 802 W/A: positive = discharging, as the vocabulary. */
+const STORAGE_124: Readonly<Record<string, NormalizedMetric>> = {
+  ChaState: 'battery_soc_pct',
+  InBatV: 'battery_voltage_v',
+};
+const BATTERY_802: Readonly<Record<string, NormalizedMetric>> = {
+  SoC: 'battery_soc_pct',
+  V: 'battery_voltage_v',
+  A: 'battery_current_a',
+  W: 'battery_power_w',
+};
+
+/** Repeating groups with per-instance metrics: model 160 module n -> "mppt<n>_<base>". */
+export const SUNSPEC_REPEATING_MAP: Readonly<Record<number, { group: string; points: Readonly<Record<string, MpptMetricBase>> }>> = {
+  160: { group: 'module', points: { DCA: 'dc_current_a', DCV: 'dc_voltage_v', DCW: 'dc_power_w', DCWH: 'dc_energy_wh' } },
+};
+
 export const SUNSPEC_METRIC_MAP: Readonly<Record<number, Readonly<Record<string, NormalizedMetric>>>> = {
   101: INVERTER,
   102: INVERTER,
@@ -72,12 +89,17 @@ export const SUNSPEC_METRIC_MAP: Readonly<Record<number, Readonly<Record<string,
   212: METER,
   213: METER,
   214: METER,
+  124: STORAGE_124,
+  802: BATTERY_802,
 };
 
 /** SunSpec unit strings -> the metric vocabulary's units (UCUM-like, see @solarhub/shared metrics). */
 export const SUNSPEC_UNITS: Readonly<Record<string, string>> = {
   C: 'Cel',
   Pct: '%',
+  // State of charge as a percentage of the rated energy (models 124, 802).
+  '%WHRtg': '%',
+  '% AhrRtg': '%',
   '%': '%',
   Var: 'var',
   var: 'var',
@@ -109,4 +131,15 @@ export function vocabularyUnit(sunspecUnits: string | undefined): string {
   if (sunspecUnits === undefined) return '';
   const trimmed = sunspecUnits.trim();
   return (SUNSPEC_UNITS[trimmed] ?? trimmed).slice(0, 16);
+}
+
+/** The normalized metric of a point: from the per-model map, or a repeating-group instance ("module.2.DCW" -> "mppt2_dc_power_w"). */
+export function normalizedName(model: number, path: string): string | undefined {
+  const map = SUNSPEC_METRIC_MAP[model];
+  if (map && Object.hasOwn(map, path)) return map[path];
+  const repeating = SUNSPEC_REPEATING_MAP[model];
+  if (!repeating) return undefined;
+  const m = /^([A-Za-z0-9_]+)\.(\d+)\.([A-Za-z0-9_]+)$/.exec(path);
+  if (!m || m[1] !== repeating.group || !Object.hasOwn(repeating.points, m[3]!)) return undefined;
+  return mpptMetric(Number(m[2]), repeating.points[m[3]!]!);
 }

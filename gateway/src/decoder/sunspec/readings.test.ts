@@ -32,9 +32,32 @@ describe('modelMetrics', () => {
     expect(out).toEqual([{ metric: 'ac_power_w', value: 100, unit: 'W', point: 'sunspec.103.W' }]);
   });
 
-  it('names points in repeating groups by path', () => {
+  it('maps model 160 modules to per-tracker metrics, keeping the point path', () => {
     const def = library.get(160)!;
-    const out = modelMetrics(decodeModel(def, encodeModel(def, { DCA_SF: -1, 'module.1.DCA': 55 }, 8 + 20)));
-    expect(out).toContainEqual({ metric: 'sunspec.160.module.1.DCA', value: 5.5, unit: 'A', point: 'sunspec.160.module.1.DCA' });
+    const out = modelMetrics(decodeModel(def, encodeModel(def, { DCA_SF: -1, DCW_SF: 0, 'module.1.DCA': 55, 'module.2.DCW': 812, 'module.2.Tmp': 40 }, 8 + 2 * 20)));
+    expect(out).toContainEqual({ metric: 'mppt1_dc_current_a', value: 5.5, unit: 'A', point: 'sunspec.160.module.1.DCA' });
+    expect(out).toContainEqual({ metric: 'mppt2_dc_power_w', value: 812, unit: 'W', point: 'sunspec.160.module.2.DCW' });
+    expect(out).toContainEqual({ metric: 'sunspec.160.module.2.Tmp', value: 40, unit: 'Cel', point: 'sunspec.160.module.2.Tmp' });
+  });
+
+  it.each<[number, Record<string, number>, string, number]>([
+    [124, { ChaState: 655, ChaState_SF: -1 }, 'battery_soc_pct', 65.5],
+    [124, { InBatV: 512, InBatV_SF: -1 }, 'battery_voltage_v', 51.2],
+    [802, { SoC: 80, SoC_SF: 0 }, 'battery_soc_pct', 80],
+    [802, { W: -1500, W_SF: 0 }, 'battery_power_w', -1500],
+    [802, { A: -305, A_SF: -1 }, 'battery_current_a', -30.5],
+    [113, { W: 4321.5 }, 'ac_power_w', 4321.5],
+    [213, { TotWhImp: 1e6 }, 'energy_imported_wh', 1e6],
+  ])('model %i maps %j to %s', (id, values, metric, expected) => {
+    const def = library.get(id)!;
+    const out = modelMetrics(decodeModel(def, encodeModel(def, values)));
+    expect(out.find((v) => v.metric === metric)?.value).toBeCloseTo(expected, 6);
+  });
+
+  it('gives no value for a float model point that is NaN (not implemented)', () => {
+    const def = library.get(113)!;
+    const out = modelMetrics(decodeModel(def, encodeModel(def, { W: 100 })));
+    expect(out.map((v) => v.metric)).toContain('ac_power_w');
+    expect(out.map((v) => v.metric)).not.toContain('ac_current_a');
   });
 });

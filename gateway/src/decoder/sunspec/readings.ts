@@ -1,6 +1,6 @@
 import { metricDefinition } from '@solarhub/shared';
 import type { DecodedModel } from './decode.js';
-import { SUNSPEC_METRIC_MAP, UNIT_CONVERSIONS, vocabularyUnit } from './metric-map.js';
+import { normalizedName, UNIT_CONVERSIONS, vocabularyUnit } from './metric-map.js';
 import { NUMERIC_TYPES } from './point-types.js';
 
 /** A reading as the decoder produces it; the poller adds device, time and boot. */
@@ -28,14 +28,13 @@ function convert(value: number, from: string, to: string): number | undefined {
  * not-implemented points give nothing.
  */
 export function modelMetrics(model: DecodedModel): MetricValue[] {
-  const map = SUNSPEC_METRIC_MAP[model.id] ?? {};
   const out: MetricValue[] = [];
   for (const point of model.details) {
     if (typeof point.value !== 'number' || !Number.isFinite(point.value)) continue;
     if (!NUMERIC_TYPES.has(point.type) || point.type === 'sunssf' || STRUCTURAL.has(point.path)) continue;
     const source = `sunspec.${model.id}.${point.path}`;
     const unit = vocabularyUnit(point.units);
-    const normalized = Object.hasOwn(map, point.path) ? map[point.path] : undefined;
+    const normalized = normalizedName(model.id, point.path);
     const definition = normalized ? metricDefinition(normalized) : undefined;
     if (normalized && definition) {
       const value = convert(point.value, unit, definition.unit);

@@ -87,8 +87,8 @@ describe('SunSpec over a real Modbus TCP server', () => {
     const blockReads = server.requests.filter((r) => r.address >= 40070);
     expect(blockReads.every((r) => r.count <= 125)).toBe(true);
     const values = Object.fromEntries(result.blocks[0]!.values.map((v) => [v.metric, v.value]));
-    expect(values['sunspec.160.module.10.DCA']).toBe(8.1);
-    expect(values['sunspec.160.module.7.DCWH']).toBe(70_007);
+    expect(values.mppt10_dc_current_a).toBe(8.1);
+    expect(values.mppt7_dc_energy_wh).toBe(70_007);
   });
 
   it('gives no value rather than mixing a scale factor from one request with values from another', async () => {
@@ -103,14 +103,23 @@ describe('SunSpec over a real Modbus TCP server', () => {
     const result = await s.poll();
     const metrics = result.blocks[0]!.values.map((v) => v.metric);
     expect(server.requests.some((r) => r.address === dcaSf && r.count === 4)).toBe(true);
-    expect(metrics.filter((m) => m.endsWith('.DCA'))).toEqual([]);
+    expect(metrics.filter((m) => m.endsWith('_dc_current_a'))).toEqual([]);
     // Values whose scale factor did not change are still there.
-    expect(metrics).toContain('sunspec.160.module.10.DCWH');
+    expect(metrics).toContain('mppt10_dc_energy_wh');
 
     // Next poll: the new scale factor applies to every value of the block.
     server.beforeAnswer = undefined;
     const next = await s.poll();
-    const dca = next.blocks[0]!.values.filter((v) => v.metric.endsWith('.DCA')).map((v) => v.value);
+    const dca = next.blocks[0]!.values.filter((v) => v.metric.endsWith('_dc_current_a')).map((v) => v.value);
     expect(dca).toEqual(Array.from({ length: 10 }, (_, i) => (801 + i) / 1000));
+  });
+});
+
+describe('SunSpec discovery, off-by-one maps', () => {
+  it("finds 'SunS' at 40001 (a map laid out from holding register 40001)", async () => {
+    const { session: s } = await session(buildImage([common, inverter], 40001));
+    const result = await s.poll();
+    expect(s.map!.base).toBe(40001);
+    expect(result.blocks[0]!.values.find((v) => v.metric === 'ac_power_w')?.value).toBe(4200);
   });
 });
