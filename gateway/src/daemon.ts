@@ -4,14 +4,15 @@ import path from 'node:path';
 import type { DeviceReport } from '@solarhub/shared';
 import type { Logger } from 'pino';
 import { openOutbox, type Outbox } from './buffer/outbox.js';
-import type { DeviceConfig, GatewayConfig } from './config/schema.js';
-import { createModelLibrary, type ModelLibrary } from './decoder/sunspec/definition.js';
-import { createSunSpecSession } from './decoder/sunspec/session.js';
-import { ModbusTcpConnection } from './device/modbus-tcp.js';
-import { DevicePoller, type DeviceSource } from './poller/device-poller.js';
+import type { GatewayConfig } from './config/schema.js';
+import { createModelLibrary } from './decoder/sunspec/definition.js';
+import { BusRegistry } from './device/bus-registry.js';
+import { DevicePoller } from './poller/device-poller.js';
+import { createModbusSource, loadDeviceProfiles, type ModbusDeviceConfig } from './poller/modbus-sources.js';
+import { startMqttDevices } from './device/mqtt/mqtt-devices.js';
 import { HealthRegistry } from './poller/health.js';
-import { createCloudClient } from './sync/cloud-client.js';
-import { createSyncLoop, type SyncStatus } from './sync/sync-loop.js';
+import type { SyncStatus } from './sync/sync-loop.js';
+import { wireSync } from './sync/wire-sync.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -32,73 +33,46 @@ export interface Gateway {
 
 export const OUTBOX_FILE = 'outbox.sqlite';
 
-interface WiredDevice {
-  source: DeviceSource;
-  close(): Promise<void>;
-}
-
-/** Transport + register map for one configured device. New protocols and profiles are wired here. */
-function wireDevice(device: DeviceConfig, library: ModelLibrary, log: Logger): WiredDevice {
-  switch (device.protocol) {
-    case 'modbus_tcp': {
-      const connection = new ModbusTcpConnection({
-        host: device.host,
-        port: device.port,
-        unitId: device.unitId,
-        timeoutMs: device.timeoutMs,
-        log: log.child({ component: 'modbus_tcp' }),
-      });
-      const source = createSunSpecSession({
-        read: (address, count) => connection.readHoldingRegisters(address, count),
-        library,
-        baseAddress: device.baseAddress,
-        log: log.child({ component: 'sunspec' }),
-      });
-      return { source, close: () => connection.close() };
-    }
-  }
-}
-
 /** Starts the gateway: pollers -> outbox -> sync. Throws only for what makes starting impossible (the outbox). */
 export function startGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const log = options.log.child({ gateway: config.gateway.name });
   const bootId = randomUUID();
+  const modbusDevices = config.devices.filter((d): d is ModbusDeviceConfig => d.protocol !== 'mqtt');
+  const profiles = loadDeviceProfiles(modbusDevices);
   mkdirSync(config.dataDir, { recursive: true });
-  const outbox = openOutbox(path.join(config.dataDir, OUTBOX_FILE));
+  const outbox = openOutbox(path.join(config.dataDir, OUTBOX_FILE), { ...config.buffer, log });
   const library = createModelLibrary();
   const health = new HealthRegistry(config.devices, log.child({ component: 'health' }));
 
-  const sync = createSyncLoop({
-    outbox,
-    client: createCloudClient({ url: config.cloud.url, token: config.cloud.token, timeoutMs: config.cloud.requestTimeoutMs, fetch: options.fetch }),
-    devices: () => health.reports(),
-    intervalMs: config.sync.intervalMs,
-    maxBatchReadings: config.sync.maxBatchReadings,
-    maxBackoffMs: config.sync.maxBackoffMs,
-    log: log.child({ component: 'sync' }),
-  });
+  const { sync, clock } = wireSync({ config, outbox, devices: () => health.reports(), bootId, log, fetch: options.fetch });
 
-  const devices = config.devices.map((device) => {
+  const sink = (readings: Parameters<Outbox['append']>[0]) => {
+    // Flag (never re-stamp) readings taken while the wall clock looks wrong.
+    outbox.append(clock.flag(readings));
+    sync.notify();
+  };
+  const buses = new BusRegistry(log);
+  const pollers = modbusDevices.map((device) => {
     const deviceLog = log.child({ deviceId: device.id });
-    const wired = wireDevice(device, library, deviceLog);
-    const poller = new DevicePoller({
+    return new DevicePoller({
       deviceId: device.id,
       intervalMs: device.pollIntervalMs,
-      source: wired.source,
-      sink: (readings) => {
-        outbox.append(readings);
-        sync.notify();
-      },
+      maxBackoffMs: device.maxBackoffMs,
+      source: createModbusSource(device, { buses, library, profiles, log: deviceLog }),
+      sink,
       health,
       bootId,
       log: deviceLog.child({ component: 'poller' }),
     });
-    return { poller, close: wired.close };
   });
+  const mqttDevices = config.devices.flatMap((d) => (d.protocol === 'mqtt' ? [d] : []));
+  const mqtt = mqttDevices.length
+    ? startMqttDevices({ broker: config.mqtt, devices: mqttDevices, clientId: `solarhub-${config.gateway.name}`, health, sink, bootId, log: log.child({ component: 'mqtt' }) })
+    : undefined;
 
   sync.start();
-  for (const d of devices) d.poller.start();
+  for (const poller of pollers) poller.start();
   log.info({ bootId, devices: config.devices.length, dataDir: config.dataDir, cloud: config.cloud.url }, 'gateway started');
 
   let stopping: Promise<void> | undefined;
@@ -109,8 +83,9 @@ export function startGateway(options: GatewayOptions): Gateway {
     devices: () => health.reports(),
     stop() {
       stopping ??= (async () => {
-        await Promise.all(devices.map((d) => d.poller.stop()));
-        await Promise.all(devices.map((d) => d.close()));
+        await Promise.all(pollers.map((p) => p.stop()));
+        await mqtt?.stop();
+        await buses.close();
         await sync.stop();
         outbox.close();
         log.info('gateway stopped');

@@ -52,7 +52,10 @@ describe('parseConfig', () => {
       dataDir: 'data',
       devices: [{ id: 'inv', type: 'inverter', protocol: 'modbus_tcp', host: '10.0.0.5' }],
     }, {}, '/etc/solarhub');
-    expect(config.sync).toEqual({ intervalMs: 5000, maxBatchReadings: 5000, maxBackoffMs: 60_000 });
+    expect(config.sync).toEqual({
+      intervalMs: 5000, maxBatchReadings: 5000, maxBackoffMs: 60_000, retryBaseMs: 1000, maxBatchBytes: 4 * 1024 * 1024, inFlight: 2, maxClockSkewMs: 120_000,
+    });
+    expect(config.buffer).toEqual({ maxBytes: 1024 * 1024 * 1024, maxAgeMs: 0, whenFull: 'drop_oldest', synchronous: 'full' });
     expect(config.devices[0]).toMatchObject({ port: 502, unitId: 1, profile: 'sunspec', pollIntervalMs: 5000, timeoutMs: 2000 });
     expect(config.dataDir).toBe('/etc/solarhub/data');
   });
@@ -70,7 +73,7 @@ describe('parseConfig', () => {
     ['fractional unit id', (c) => { c.devices[0]!.unitId = 1.5; }, ['devices[0].unitId: expected a whole number between 0 and 255']],
     ['typo in a device key', (c) => { (c.devices[0] as Record<string, unknown>).hots = 'x'; }, ['devices[0].hots: unknown key (a typo?)']],
     ['typo at the top', (c) => { (c as Record<string, unknown>).device = []; }, ['device: unknown key (a typo?)']],
-    ['unknown protocol', (c) => { (c.devices[0] as Record<string, unknown>).protocol = 'bacnet'; }, ['devices[0].protocol: expected "protocol" to be one of: modbus_tcp']],
+    ['unknown protocol', (c) => { (c.devices[0] as Record<string, unknown>).protocol = 'bacnet'; }, ['devices[0].protocol: expected "protocol" to be one of: modbus_tcp, modbus_rtu, modbus_rtu_over_tcp, mqtt']],
     ['bad device id', (c) => { c.devices[0]!.id = 'inverter 1'; }, ['devices[0].id: device key: letters, digits, "_", "." and "-", starting with a letter or digit']],
     ['bad device type', (c) => { c.devices[0]!.type = 'toaster'; }, [expect.stringMatching(/^devices\[0\]\.type: /) as unknown as string]],
     ['missing host', (c) => { delete (c.devices[0] as Record<string, unknown>).host; }, ['devices[0].host: expected a host name or IP address (text)']],

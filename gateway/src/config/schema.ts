@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { DeviceKey, DeviceType, MAX_READINGS_PER_BATCH } from '@solarhub/shared';
+import { MAX_READINGS_PER_BATCH } from '@solarhub/shared';
+import { checkSharedBuses, DeviceConfig, MqttBrokerConfig } from './devices.js';
+import { int, nonEmpty } from './fields.js';
 
 /**
  * The gateway's configuration file (JSON). This schema is its documentation:
@@ -7,45 +9,15 @@ import { DeviceKey, DeviceType, MAX_READINGS_PER_BATCH } from '@solarhub/shared'
  * errors, so a typo never silently falls back to a default.
  */
 
-const int = (min: number, max: number) =>
-  z
-    .number({ error: `expected a number between ${min} and ${max}` })
-    .int({ error: `expected a whole number between ${min} and ${max}` })
-    .min(min, { error: `expected a number between ${min} and ${max}` })
-    .max(max, { error: `expected a number between ${min} and ${max}` });
-
-const nonEmpty = (what: string, max: number) =>
-  z.string({ error: `expected ${what} (text)` }).min(1, { error: `${what} must not be empty` }).max(max, { error: `${what}: at most ${max} characters` });
-
-/** Fields every device has, whatever its protocol. */
-const deviceBase = {
-  id: DeviceKey.describe('Device key, unique on this gateway (e.g. "inverter-1"); the cloud names the device by it'),
-  type: DeviceType.describe('What the device is: inverter, meter, battery, weather_station, mppt, other'),
-  pollIntervalMs: int(100, 86_400_000).default(5000).describe('How often to poll the device, ms (default 5000)'),
-  timeoutMs: int(50, 60_000).default(2000).describe('Timeout of one request to the device, ms (default 2000)'),
-};
-
-export const ModbusTcpDeviceConfig = z
-  .strictObject({
-    ...deviceBase,
-    protocol: z.literal('modbus_tcp').describe('Modbus TCP (the device or a Modbus TCP gateway in front of it)'),
-    host: nonEmpty('a host name or IP address', 253).describe('Host name or IP address of the device'),
-    port: int(1, 65535).default(502).describe('TCP port (default 502)'),
-    unitId: int(0, 255).default(1).describe('Modbus unit id / slave address (default 1)'),
-    profile: z.enum(['sunspec']).default('sunspec').describe('Register map: "sunspec" (discovered from the device; default)'),
-    baseAddress: int(0, 65535)
-      .optional()
-      .describe('SunSpec base register address; omitted: probe 40000, 0 and 50000'),
-  })
-  .describe('A device polled over Modbus TCP');
-export type ModbusTcpDeviceConfig = z.infer<typeof ModbusTcpDeviceConfig>;
-
-/** One device. A union on `protocol`: RTU and MQTT variants slot in here. */
-export const DeviceConfig = z.discriminatedUnion('protocol', [ModbusTcpDeviceConfig], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? 'expected "protocol" to be one of: modbus_tcp' : undefined,
-});
-export type DeviceConfig = z.infer<typeof DeviceConfig>;
+export {
+  ModbusTcpDeviceConfig,
+  ModbusRtuDeviceConfig,
+  ModbusRtuOverTcpDeviceConfig,
+  MqttDeviceConfig,
+  MqttBrokerConfig,
+  SerialPortConfig,
+  DeviceConfig,
+} from './devices.js';
 
 export const CloudConfig = z
   .strictObject({
@@ -56,6 +28,9 @@ export const CloudConfig = z
       'Gateway token (Bearer). May be left out of the file and given in the SOLARHUB_GATEWAY_TOKEN environment variable',
     ),
     requestTimeoutMs: int(1000, 600_000).default(30_000).describe('Timeout of one upload request, ms (default 30000)'),
+    caFile: nonEmpty('a file path', 4096)
+      .optional()
+      .describe('PEM file of the certificate authority that signed a private cloud\'s certificate (absolute path). Certificates are always verified; default: the system\'s CAs'),
   })
   .describe('Where and how to send data');
 
@@ -66,8 +41,37 @@ export const SyncConfig = z
       .default(5000)
       .describe(`Most readings in one upload (default 5000, at most ${MAX_READINGS_PER_BATCH})`),
     maxBackoffMs: int(1000, 3_600_000).default(60_000).describe('Longest wait between retries after failures, ms (default 60000)'),
+    retryBaseMs: int(10, 60_000)
+      .default(1000)
+      .describe('First retry waits a random time up to this, doubling per failure up to maxBackoffMs (full jitter), ms (default 1000)'),
+    maxBatchBytes: int(1024, 64 * 1024 * 1024)
+      .default(4 * 1024 * 1024)
+      .describe('Most bytes of JSON (before gzip) in one upload (default 4 MiB; the cloud accepts 16 MiB)'),
+    inFlight: int(1, 8).default(2).describe('Uploads at once while a backlog drains (default 2)'),
+    maxClockSkewMs: int(2000, 86_400_000)
+      .default(120_000)
+      .describe("Largest difference from the cloud's clock (its Date header) before readings are flagged clock_unsynced, ms (default 120000)"),
   })
   .describe('Upload schedule');
+
+export const BufferConfig = z
+  .strictObject({
+    maxBytes: int(0, Number.MAX_SAFE_INTEGER)
+      .default(1024 * 1024 * 1024)
+      .describe('Most bytes the buffered readings may take on disk (default 1 GiB, about 8 million readings; 0: no limit)'),
+    maxAgeMs: int(0, Number.MAX_SAFE_INTEGER)
+      .default(0)
+      .describe('Drop readings older than this, ms (default 0: no age limit). Readings flagged clock_unsynced never age out'),
+    whenFull: z
+      .enum(['drop_oldest', 'drop_newest'])
+      .default('drop_oldest')
+      .describe('What to drop when full: "drop_oldest" (default) or "drop_newest". Either way the gap is counted and reported to the cloud'),
+    synchronous: z
+      .enum(['full', 'normal'])
+      .default('full')
+      .describe('SQLite synchronous: "full" (default) keeps every stored reading through a power cut; "normal" may lose the last second or so of readings on a power cut (never on a crash)'),
+  })
+  .describe('The on-disk buffer (outbox) holding readings until the cloud acknowledges them');
 
 export const GatewayConfig = z
   .strictObject({
@@ -79,11 +83,14 @@ export const GatewayConfig = z
       'Directory for the outbox database (relative paths are relative to the config file)',
     ),
     sync: SyncConfig.prefault({}),
+    buffer: BufferConfig.prefault({}),
+    mqtt: MqttBrokerConfig.prefault({}).describe('MQTT broker for devices with protocol "mqtt" (default: a local mosquitto)'),
     devices: z
       .array(DeviceConfig)
       .default([])
       .describe('Devices to poll')
       .superRefine((devices, ctx) => {
+        checkSharedBuses(devices, ctx);
         const seen = new Map<string, number>();
         devices.forEach((device, index) => {
           const first = seen.get(device.id);

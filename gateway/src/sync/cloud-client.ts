@@ -36,11 +36,17 @@ export interface CloudClientOptions {
   timeoutMs: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Every answer's Date header (any status), with when the request left and the answer came: for clock checks. */
+  onServerDate?: (serverDateMs: number, sentAtMs: number, receivedAtMs: number) => void;
+  /** gzip level, 1 (fast) to 9 (small); default 1: on readings it compresses within 5% of level 6 at a third of the CPU (bench `sync`). */
+  gzipLevel?: number;
 }
 
 export interface CloudClient {
   /** POSTs one batch (gzip JSON) to /api/v1/ingest and returns the validated ack. */
   ingest(batch: IngestBatch, signal?: AbortSignal): Promise<IngestAck>;
+  /** The same with the batch already serialized (see batch-body.ts). */
+  ingestJson(json: string, signal?: AbortSignal): Promise<IngestAck>;
 }
 
 export function createCloudClient(options: CloudClientOptions): CloudClient {
@@ -48,10 +54,10 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
 
-  return {
-    async ingest(batch, signal) {
-      const body = await gzipAsync(Buffer.from(JSON.stringify(batch)));
+  const ingestJson = async (json: string, signal?: AbortSignal): Promise<IngestAck> => {
+      const body = await gzipAsync(Buffer.from(json), { level: options.gzipLevel ?? 1 });
       const timeout = AbortSignal.timeout(options.timeoutMs);
+      const sentAt = now();
       let response: Response;
       try {
         response = await doFetch(endpoint, {
@@ -69,16 +75,18 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
         throw new CloudUnavailableError(`cannot reach ${endpoint}: ${(err as Error).message}${cause?.code ? ` (${cause.code})` : ''}`, { url: endpoint }, { cause: err });
       }
       const text = await response.text().catch(() => '');
+      const date = Date.parse(response.headers.get('date') ?? '');
+      if (!Number.isNaN(date)) options.onServerDate?.(date, sentAt, now());
       if (!response.ok) {
         throw new CloudHttpError(response.status, text, parseRetryAfter(response.headers.get('retry-after'), now()), endpoint);
       }
-      let json: unknown;
+      let answer: unknown;
       try {
-        json = JSON.parse(text);
+        answer = JSON.parse(text);
       } catch {
         throw new CloudUnavailableError(`cloud answered ${response.status} with a body that is not JSON`, { url: endpoint, body: text.slice(0, 300) });
       }
-      const ack = IngestAck.safeParse(json);
+      const ack = IngestAck.safeParse(answer);
       if (!ack.success) {
         throw new CloudUnavailableError(
           `cloud answered ${response.status} with something that is not an IngestAck: ${ack.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
@@ -86,6 +94,9 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
         );
       }
       return ack.data;
-    },
+  };
+  return {
+    ingest: (batch, signal) => ingestJson(JSON.stringify(batch), signal),
+    ingestJson,
   };
 }

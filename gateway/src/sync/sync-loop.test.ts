@@ -25,7 +25,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
 
 const device: DeviceReport = { device: 'inverter-1', type: 'inverter', protocol: 'modbus_tcp', status: 'online', lastSeen: 1_700_000_000_000 };
 
-async function setup(opts: { readings: number; maxBatchReadings?: number; intervalMs?: number; respond?: CloudStandIn['respond'] }) {
+async function setup(opts: { readings: number; maxBatchReadings?: number; intervalMs?: number; inFlight?: number; respond?: CloudStandIn['respond'] }) {
   const cloud = await startCloudStandIn(opts.respond);
   cleanups.push(() => cloud.close());
   const outbox: Outbox = openOutbox(path.join(dir, `${Math.random()}.db`));
@@ -40,6 +40,7 @@ async function setup(opts: { readings: number; maxBatchReadings?: number; interv
     devices: () => [device],
     intervalMs: opts.intervalMs ?? 60_000,
     maxBatchReadings: opts.maxBatchReadings ?? 5,
+    inFlight: opts.inFlight ?? 1,
     maxBackoffMs: 200,
     baseBackoffMs: 20,
     log,

@@ -1,33 +1,45 @@
-import type { DeviceReport, IngestAck, Reading } from '@solarhub/shared';
+import type { DeviceReport, IngestAck, Reading, SyncStatusReport } from '@solarhub/shared';
 import type { Logger } from 'pino';
+import type { StoredGap } from '../buffer/gap-store.js';
 import { errorMessage } from '../errors.js';
 import { backoffDelay } from './backoff.js';
+import { buildBatchBody } from './batch-body.js';
 import { CloudHttpError, CloudUnavailableError, type CloudClient } from './cloud-client.js';
+import { writeStatusFile, type LocalSyncStatus } from './status-file.js';
 
 /** What the sync loop needs of the outbox. */
 export interface SyncSource {
-  peek(limit: number): Reading[];
+  peek(limit: number, afterSeq?: number): Reading[];
   ack(fromSeq: number, toSeq: number): number;
-  stats(): { backlog: number };
+  stats(): { backlog: number; oldestTs: number | null; oldestSeq: number | null; newestSeq: number | null };
+  gaps(limit?: number): StoredGap[];
+  ackGaps(gaps: readonly StoredGap[]): number;
+  droppedTotal(): number;
 }
 
-export interface SyncStatus {
-  lastSuccessAt: number | null;
-  lastError: string | null;
-  backlog: number;
+export interface SyncStatus extends SyncStatusReport {
   consecutiveFailures: number;
 }
 
 export interface SyncLoopOptions {
   outbox: SyncSource;
   client: CloudClient;
-  /** Device identity and health, sent with every batch. */
+  /** Device identity and health, sent with every round. */
   devices: () => DeviceReport[];
   intervalMs: number;
   maxBatchReadings: number;
+  /** Most bytes of JSON (before gzip) in one upload. Default 4 MiB. */
+  maxBatchBytes?: number;
+  /** Batches sent at once while a backlog drains (the cloud accepts them in any order). Default 2. */
+  inFlight?: number;
   maxBackoffMs: number;
   /** First retry waits up to this long (full jitter); doubles per failure. Default 1000. */
   baseBackoffMs?: number;
+  /** The clock's state, reported to the cloud. */
+  clock?: () => { synced: boolean; offsetMs: number | null };
+  bootId?: string;
+  /** Where to keep the local status file (see status-file.ts); none when omitted. */
+  statusFile?: string;
   log: Logger;
   now?: () => number;
   random?: () => number;
@@ -35,7 +47,7 @@ export interface SyncLoopOptions {
 
 export interface SyncLoop {
   start(): void;
-  /** Stops the loop; an upload in flight is aborted (nothing is deleted for it). */
+  /** Stops the loop; uploads in flight are aborted (nothing is deleted for them). */
   stop(): Promise<void>;
   status(): SyncStatus;
   /** New readings were buffered: uploads right away when a full batch is waiting (unless backing off). */
@@ -44,10 +56,20 @@ export interface SyncLoop {
 
 const MAX_RETRY_AFTER_MS = 3_600_000;
 
+interface Batch {
+  json: string;
+  readings: Reading[];
+  gaps: StoredGap[];
+  /** More readings wait behind this batch. */
+  more: boolean;
+}
+const STATUS_FILE_EVERY_MS = 1000;
+
 /**
- * Uploads the outbox to the cloud: oldest readings first, a batch at a time;
- * deletes only what the cloud acknowledged; keeps going while a backlog
- * remains; backs off on failures. Devices are reported at least once per
+ * Uploads the outbox to the cloud: oldest readings first, up to `inFlight`
+ * batches at a time; deletes only what the cloud acknowledged; keeps going
+ * while a backlog remains; backs off on failures. Devices, gap reports and
+ * the sync status ride along; devices are reported at least once per
  * interval even when there are no readings.
  */
 export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
@@ -55,16 +77,52 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const baseBackoffMs = options.baseBackoffMs ?? 1000;
+  const maxBatchBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
+  const inFlight = Math.max(1, options.inFlight ?? 2);
   let lastSuccessAt: number | null = null;
   let lastError: string | null = null;
+  let lastErrorAt: number | null = null;
   let failures = 0;
   let lastDevicesAt = Number.NEGATIVE_INFINITY;
+  let lastStatusFileAt = Number.NEGATIVE_INFINITY;
   let stopped = true;
   let running: Promise<void> | undefined;
   let abort = new AbortController();
   let wake: (() => void) | undefined;
   /** notify() came while an upload was in flight: do not sleep after it. */
   let wakeRequested = false;
+
+  function report(): SyncStatusReport {
+    const stats = outbox.stats();
+    const clock = options.clock?.() ?? { synced: true, offsetMs: null };
+    return {
+      backlog: stats.backlog,
+      oldestUnsyncedTs: stats.oldestTs,
+      lastSuccessAt,
+      lastError: lastError === null ? null : lastError.slice(0, 1024),
+      lastErrorAt,
+      droppedTotal: outbox.droppedTotal(),
+      clockSynced: clock.synced,
+      clockOffsetMs: clock.offsetMs,
+      bootId: options.bootId ?? '',
+    };
+  }
+
+  function writeStatus(force: boolean): void {
+    if (!options.statusFile || (!force && now() - lastStatusFileAt < STATUS_FILE_EVERY_MS)) return;
+    lastStatusFileAt = now();
+    const stats = outbox.stats();
+    const status: LocalSyncStatus = {
+      ...report(),
+      updatedAt: now(),
+      pid: process.pid,
+      consecutiveFailures: failures,
+      oldestSeq: stats.oldestSeq,
+      newestSeq: stats.newestSeq,
+      gapsPending: outbox.gaps(1000).length,
+    };
+    writeStatusFile(options.statusFile, status);
+  }
 
   function checkAck(ack: IngestAck, readings: Reading[]): [number, number] {
     const first = readings[0]!.seq;
@@ -83,27 +141,72 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
     return [from, to];
   }
 
-  /** One upload. True when a full batch went out (more may be waiting). */
-  async function uploadOnce(): Promise<boolean> {
-    const readings = outbox.peek(options.maxBatchReadings);
-    if (readings.length === 0 && now() - lastDevicesAt < options.intervalMs) return false;
-    const ack = await client.ingest({ sentAt: now(), readings, devices: options.devices() }, abort.signal);
-    lastDevicesAt = now();
-    if (readings.length > 0) {
-      const [from, to] = checkAck(ack, readings);
-      const deleted = outbox.ack(from, to);
-      log.debug({ from, to, deleted, accepted: ack.accepted, duplicates: ack.duplicates }, 'batch acknowledged');
+  /** The next batches, oldest first, each cut by count and bytes. */
+  function nextBatches(sentAt: number): Batch[] {
+    const gaps = outbox.gaps(100);
+    const status = report();
+    const batches: Batch[] = [];
+    let after = 0;
+    for (let i = 0; i < inFlight; i++) {
+      const offered = outbox.peek(options.maxBatchReadings, after);
+      if (offered.length === 0 && i > 0) break;
+      const first = i === 0;
+      const body = buildBatchBody(offered, maxBatchBytes, {
+        sentAt,
+        devices: first ? options.devices() : [],
+        gaps: first ? gaps : [],
+        syncStatus: first ? status : undefined,
+      });
+      // Full by count, or cut by bytes: more is waiting.
+      const more = offered.length >= options.maxBatchReadings || body.readings.length < offered.length;
+      batches.push({ json: body.json, readings: body.readings, gaps: first ? gaps : [], more });
+      if (!more) break;
+      after = body.readings[body.readings.length - 1]!.seq;
     }
+    return batches;
+  }
+
+  /** One round of uploads. True when full batches went out (more may be waiting). */
+  async function uploadRound(): Promise<boolean> {
+    const batches = nextBatches(now());
+    const first = batches[0]!;
+    if (first.readings.length === 0 && first.gaps.length === 0 && now() - lastDevicesAt < options.intervalMs) return false;
+    const results = await Promise.allSettled(batches.map((b) => client.ingestJson(b.json, abort.signal)));
+    let failure: unknown;
+    let full = false;
+    results.forEach((result, i) => {
+      const batch = batches[i]!;
+      if (result.status === 'rejected') {
+        failure ??= result.reason;
+        return;
+      }
+      if (i === 0) {
+        lastDevicesAt = now();
+        if (batch.gaps.length > 0) outbox.ackGaps(batch.gaps);
+      }
+      if (batch.readings.length > 0) {
+        try {
+          const [from, to] = checkAck(result.value, batch.readings);
+          const deleted = outbox.ack(from, to);
+          log.debug({ from, to, deleted, accepted: result.value.accepted, duplicates: result.value.duplicates }, 'batch acknowledged');
+          full ||= batch.more;
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+    });
+    if (failure !== undefined) throw failure;
     if (failures > 0) log.info({ failures }, 'cloud sync recovered');
     failures = 0;
     lastError = null;
     lastSuccessAt = now();
-    return readings.length >= options.maxBatchReadings;
+    return full;
   }
 
   function failureDelay(err: unknown): number {
     failures++;
     lastError = errorMessage(err);
+    lastErrorAt = now();
     const retryAfter = err instanceof CloudHttpError ? err.retryAfterMs : undefined;
     if (err instanceof CloudHttpError && !err.retryable) {
       log.error({ status: err.status, body: err.body.slice(0, 4000), failures, context: err.context }, 'cloud rejected the batch: nothing deleted, will retry');
@@ -131,10 +234,12 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
       let delay = options.intervalMs;
       wakeRequested = false;
       try {
-        if ((await uploadOnce()) || wakeRequested) delay = 0;
+        if ((await uploadRound()) || wakeRequested) delay = 0;
+        writeStatus(false);
       } catch (err) {
         if (stopped) break;
         delay = failureDelay(err);
+        writeStatus(failures === 1);
       }
       if (!stopped && delay > 0) await sleep(delay);
     }
@@ -145,6 +250,7 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
       if (!stopped) return;
       stopped = false;
       abort = new AbortController();
+      writeStatus(true);
       running = loop();
     },
     async stop() {
@@ -152,9 +258,10 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
       abort.abort();
       wake?.();
       await running;
+      writeStatus(true);
     },
     status() {
-      return { lastSuccessAt, lastError, backlog: outbox.stats().backlog, consecutiveFailures: failures };
+      return { ...report(), consecutiveFailures: failures };
     },
     notify() {
       if (stopped || failures > 0) return;

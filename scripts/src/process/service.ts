@@ -127,3 +127,15 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   };
   return { name: opts.name, child, readyLine: line, tail: () => lines.join('\n'), stop, kill, exited };
 }
+
+/**
+ * Stops a service with SIGTERM and fails, with its last output, unless it
+ * exits 0 on its own within graceMs (the programs promise a clean stop).
+ */
+export async function stopCleanly(svc: Service, graceMs = 20_000): Promise<void> {
+  const code = await svc.stop(graceMs);
+  if (code !== 0) {
+    const how = code === null ? `killed after ${graceMs} ms (signal ${svc.child.signalCode})` : `exit ${code}`;
+    throw new Error(`${svc.name} did not stop cleanly (${how}); last output:\n${svc.tail()}`);
+  }
+}
