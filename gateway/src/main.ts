@@ -1,64 +1,56 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
-import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config/load.js';
-import type { GatewayConfig } from './config/schema.js';
-import { startGateway } from './daemon.js';
+import { Command } from 'commander';
+import { DEFAULT_CONFIG_PATH } from './cli/config-file.js';
+import { configValidateCommand } from './cli/config-validate.js';
+import { deviceAddCommand, deviceListCommand, deviceRemoveCommand } from './cli/device-config.js';
+import { deviceProbeCommand } from './cli/device-probe.js';
+import { deviceTestCommand } from './cli/device-test.js';
+import { initCommand } from './cli/init.js';
+import type { CliIo } from './cli/io.js';
+import { runCommand } from './cli/run.js';
+import { scanCommand } from './cli/scan.js';
+import { statusCommand } from './cli/status.js';
+import { syncCommand } from './cli/sync.js';
 
 /**
- * solarhub-gateway: the CLI. The only place that reads the environment
- * (SOLARHUB_GATEWAY_TOKEN) and writes to stdout/stderr directly.
+ * solarhub-gateway: wires the commands (one file each in cli/) to the
+ * process. The only place that touches process.stdout/stderr/env directly.
  */
-function load(file: string): GatewayConfig {
-  try {
-    return loadConfig(file, { token: process.env.SOLARHUB_GATEWAY_TOKEN });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`invalid configuration ${file}:\n${err.issues.map((i) => `  ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
+const io: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  now: Date.now,
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+};
+const config = process.env.SOLARHUB_CONFIG ?? DEFAULT_CONFIG_PATH;
 
 const program = new Command()
   .name('solarhub-gateway')
-  .description('SolarHub gateway: polls inverters and meters, buffers readings on disk and syncs them to the SolarHub cloud');
+  .description('SolarHub gateway: polls inverters and meters, buffers readings on disk and syncs them to the SolarHub cloud')
+  .showHelpAfterError('(add --help for usage)');
 
-program
-  .command('run')
-  .description('Run the gateway until SIGINT/SIGTERM')
-  .requiredOption('-c, --config <file>', 'configuration file (JSON)')
-  .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'))
-  .action((opts: { config: string; logLevel: string }) => {
-    const config = load(opts.config);
-    const log = pino({ level: opts.logLevel });
-    const gateway = startGateway({ config, log });
-    let signals = 0;
-    const shutdown = (signal: NodeJS.Signals) => {
-      if (++signals > 1) process.exit(1);
-      log.info({ signal }, 'stopping');
-      gateway.stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          log.error({ err }, 'error while stopping');
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
-  });
+program.addCommand(initCommand(io, config));
+program.addCommand(scanCommand(io, config));
+program.addCommand(statusCommand(io, config));
+program.addCommand(syncCommand(io, config));
+program.addCommand(runCommand(io, config, (code) => process.exit(code)));
+program.addCommand(new Command('config').description('Configuration tools').addCommand(configValidateCommand(io, config)));
+program.addCommand(
+  new Command('device')
+    .description('Devices: probe registers, add, list, remove, test')
+    .addCommand(deviceProbeCommand(io))
+    .addCommand(deviceAddCommand(io, config))
+    .addCommand(deviceListCommand(io, config))
+    .addCommand(deviceRemoveCommand(io, config))
+    .addCommand(deviceTestCommand(io, config)),
+);
 
-program
-  .command('config')
-  .description('Configuration tools')
-  .command('validate')
-  .description('Check a configuration file and list every problem')
-  .requiredOption('-c, --config <file>', 'configuration file (JSON)')
-  .action((opts: { config: string }) => {
-    const config = load(opts.config);
-    process.stdout.write(`${opts.config}: OK (gateway "${config.gateway.name}", ${config.devices.length} device(s), data in ${config.dataDir})\n`);
-  });
-
+program.exitOverride((err) => {
+  // Usage errors (unknown option, missing argument) exit 2; --help and --version exit 0.
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
 await program.parseAsync(process.argv);
