@@ -54,6 +54,8 @@ export class GatewayRunner {
   private stopping = false;
   private readonly startedAt: number;
   private lastStatusAt = 0;
+  /** The buffer as last seen, for the final status written after the outbox is closed. */
+  private lastBuffer: { backlog: number; oldestTs: number | null } = { backlog: 0, oldestTs: null };
 
   constructor(
     private readonly io: CliIo,
@@ -112,6 +114,7 @@ export class GatewayRunner {
     clearTimeout(this.debounce);
     this.watcher?.close();
     await this.chain;
+    this.writeStatus();
     await this.gateway?.stop();
     this.writeStatus(true);
   }
@@ -158,7 +161,9 @@ export class GatewayRunner {
     const g = this.gateway;
     if (!g) return;
     try {
-      const stats = g.outbox.stats();
+      // After stop() the outbox is closed: the final status reports the buffer as last seen.
+      const stats = final ? this.lastBuffer : g.outbox.stats();
+      this.lastBuffer = { backlog: stats.backlog, oldestTs: stats.oldestTs };
       const sync = g.syncStatus() as unknown as Record<string, unknown>;
       writeStatusFile(this.config.dataDir, {
         pid: final ? 0 : process.pid,
