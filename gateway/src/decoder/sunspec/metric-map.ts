@@ -4,7 +4,8 @@ import { mpptMetric, type MpptMetricBase, type NormalizedMetric } from '@solarhu
  * SunSpec points that have a normalized metric name, per model, as data.
  * Points not listed here are sent as "sunspec.<model>.<path>".
  */
-const INVERTER: Readonly<Record<string, NormalizedMetric>> = {
+/** AC currents and voltages: the same point names in inverter and meter models. */
+const AC_PHASES: Readonly<Record<string, NormalizedMetric>> = {
   A: 'ac_current_a',
   AphA: 'ac_current_l1_a',
   AphB: 'ac_current_l2_a',
@@ -15,6 +16,10 @@ const INVERTER: Readonly<Record<string, NormalizedMetric>> = {
   PPVphAB: 'ac_voltage_l1_l2_v',
   PPVphBC: 'ac_voltage_l2_l3_v',
   PPVphCA: 'ac_voltage_l3_l1_v',
+};
+
+const INVERTER: Readonly<Record<string, NormalizedMetric>> = {
+  ...AC_PHASES,
   W: 'ac_power_w',
   Hz: 'grid_frequency_hz',
   VA: 'ac_apparent_power_va',
@@ -30,16 +35,7 @@ const INVERTER: Readonly<Record<string, NormalizedMetric>> = {
 };
 
 const METER: Readonly<Record<string, NormalizedMetric>> = {
-  A: 'ac_current_a',
-  AphA: 'ac_current_l1_a',
-  AphB: 'ac_current_l2_a',
-  AphC: 'ac_current_l3_a',
-  PhVphA: 'ac_voltage_l1_n_v',
-  PhVphB: 'ac_voltage_l2_n_v',
-  PhVphC: 'ac_voltage_l3_n_v',
-  PPVphAB: 'ac_voltage_l1_l2_v',
-  PPVphBC: 'ac_voltage_l2_l3_v',
-  PPVphCA: 'ac_voltage_l3_l1_v',
+  ...AC_PHASES,
   // Model 203's definition spells the phase-to-phase voltages this way.
   PhVphAB: 'ac_voltage_l1_l2_v',
   PhVphBC: 'ac_voltage_l2_l3_v',
