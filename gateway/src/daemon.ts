@@ -13,6 +13,7 @@ import { startMqttDevices } from './device/mqtt/mqtt-devices.js';
 import { HealthRegistry } from './poller/health.js';
 import type { SyncStatus } from './sync/sync-loop.js';
 import { wireSync } from './sync/wire-sync.js';
+import { createLastValuesTracker, type LastValues } from './poller/last-values.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -27,6 +28,8 @@ export interface Gateway {
   readonly outbox: Outbox;
   syncStatus(): SyncStatus;
   devices(): DeviceReport[];
+  /** The newest value of each metric of each device since start. */
+  lastValues(): LastValues;
   /** Stops polling and syncing, closes connections and the outbox. */
   stop(): Promise<void>;
 }
@@ -47,9 +50,11 @@ export function startGateway(options: GatewayOptions): Gateway {
 
   const { sync, clock } = wireSync({ config, outbox, devices: () => health.reports(), bootId, log, fetch: options.fetch });
 
+  const lastValues = createLastValuesTracker();
   const sink = (readings: Parameters<Outbox['append']>[0]) => {
     // Flag (never re-stamp) readings taken while the wall clock looks wrong.
     outbox.append(clock.flag(readings));
+    lastValues.record(readings);
     sync.notify();
   };
   const buses = new BusRegistry(log);
@@ -81,6 +86,7 @@ export function startGateway(options: GatewayOptions): Gateway {
     outbox,
     syncStatus: () => sync.status(),
     devices: () => health.reports(),
+    lastValues: () => lastValues.snapshot(),
     stop() {
       stopping ??= (async () => {
         await Promise.all(pollers.map((p) => p.stop()));

@@ -103,7 +103,14 @@ describe('init, run, status, sync', () => {
       expect(status.stdout).toMatch(/gateway "roof-0" running \(pid \d+\)/);
       expect(status.stdout).toMatch(/^inverter-1 +online/m);
       expect(status.stdout).toMatch(/buffer: \d+ reading\(s\) waiting/);
-      const json = JSON.parse((await runCli(['status', '--json', '--config', config])).stdout) as { running: boolean; devices: unknown[] };
+      // The last values, with units, as the installer wants to see them.
+      expect(status.stdout).toMatch(/^inverter-1 +ac_power_w +[\d.]+ +W +/m);
+      const json = JSON.parse((await runCli(['status', '--json', '--config', config])).stdout) as {
+        running: boolean;
+        devices: unknown[];
+        lastValues: Record<string, Record<string, { value: number; unit: string }>>;
+      };
+      expect(json.lastValues['inverter-1']?.ac_energy_wh?.unit).toBe('Wh');
       expect(json.running).toBe(true);
 
       // A second device added while it runs: picked up by the file watcher, without a restart.

@@ -173,7 +173,7 @@ export class GatewayRunner {
         updatedAt: this.io.now(),
         intervalMs: STATUS_INTERVAL_MS,
         devices: g.devices(),
-        lastValues: {},
+        lastValues: g.lastValues(),
         buffer: { backlog: stats.backlog, oldestTs: stats.oldestTs },
         sync: {
           lastSuccessAt: (sync.lastSuccessAt as number | null) ?? null,

@@ -30,6 +30,13 @@ export function formatStatus(status: DaemonStatus, now: number, running: boolean
       ),
     );
   } else lines.push('no devices configured');
+  const values = Object.entries(status.lastValues).flatMap(([device, metrics]) =>
+    Object.entries(metrics).map(([metric, v]) => [device, metric, `${Math.round(v.value * 1000) / 1000}`, v.unit, ago(v.ts, now)]),
+  );
+  if (values.length) {
+    lines.push('');
+    lines.push(formatTable(['device', 'metric', 'value', 'unit', 'taken'], values));
+  }
   lines.push('');
   const b = status.buffer;
   lines.push(`buffer: ${b.backlog} reading(s) waiting${b.oldestTs ? `, oldest from ${ago(b.oldestTs, now)}` : ''}`);
