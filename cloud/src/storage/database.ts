@@ -46,6 +46,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on('error', (err) => log.warn({ err }, 'idle postgres connection failed'));
+    // A checked-out client (a transaction, a locked session) has no pool
+    // listener: without its own, a server restart mid-query is an unhandled
+    // 'error' event that kills the process. The query itself still fails and
+    // the pool drops the broken client when it is released.
+    pool.on('connect', (client) => {
+      client.on('error', (err) => log.warn({ err }, 'postgres connection lost'));
+    });
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
     const close = async () => {
       if (closed) return;
