@@ -201,7 +201,6 @@ export function runCommand(io: CliIo, defaultConfig: string, exit: (code: number
       action(io, (opts: RunOptions) => {
         const log = runLogger(io, opts);
         const runner = new GatewayRunner(io, opts.config, log, createSystemdNotifier({ env: io.env, log: log.child({ component: 'systemd' }) }));
-        runner.start(opts.watch);
         let signals = 0;
         const shutdown = (signal: NodeJS.Signals) => {
           if (++signals > 1) {
@@ -224,9 +223,13 @@ export function runCommand(io: CliIo, defaultConfig: string, exit: (code: number
             },
           );
         };
+        // Handlers before start: the "gateway started" line may make a
+        // supervisor send SIGTERM at once, and without a handler Node dies
+        // of it on the spot, mid-write.
         process.on('SIGINT', shutdown);
         process.on('SIGTERM', shutdown);
         process.on('SIGHUP', () => void runner.reload('SIGHUP'));
+        runner.start(opts.watch);
         return EXIT.ok;
       }),
     );
