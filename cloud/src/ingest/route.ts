@@ -5,6 +5,7 @@ import { requireGateway } from '../auth/request-context.js';
 import { gunzipBody } from '../http/gzip.js';
 import { parseOrThrow } from '../http/validate.js';
 import type { Db } from '../storage/database.js';
+import { useFastJsonParser } from './json-body.js';
 import { storeBatch } from './store-batch.js';
 import { storeSyncReports } from './sync-reports.js';
 
@@ -21,6 +22,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
   app.addHook('preParsing', gunzipBody);
   // JSON only: fastify's built-in text/plain parser would hand the handler a string.
   app.removeContentTypeParser('text/plain');
+  useFastJsonParser(app);
   app.post('/api/v1/ingest', { bodyLimit: options.bodyLimit }, async (request) => {
     const gateway = requireGateway(request);
     const batch = parseOrThrow(IngestBatch, request.body, 'body');

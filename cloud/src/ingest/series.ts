@@ -13,10 +13,25 @@ export interface SeriesSpec {
 /** One spec per (device, metric) the readings name; the last reading's unit and point win. */
 export function collectSeries(readings: readonly Reading[], deviceIds: Map<string, string>): Map<string, SeriesSpec> {
   const specs = new Map<string, SeriesSpec>();
+  // Readings repeat a few series many times: look them up by device, then metric, without building a key per reading.
+  const byDevice = new Map<string, Map<string, SeriesSpec>>();
   for (const r of readings) {
+    let byMetric = byDevice.get(r.device);
+    if (!byMetric) {
+      byMetric = new Map();
+      byDevice.set(r.device, byMetric);
+    }
+    const spec = byMetric.get(r.metric);
+    if (spec) {
+      spec.unit = r.unit;
+      spec.point = r.point ?? null;
+      continue;
+    }
     const deviceId = deviceIds.get(r.device);
     if (!deviceId) throw new Error(`device "${r.device}" was not resolved`);
-    specs.set(seriesKey(deviceId, r.metric), { deviceId, metric: r.metric, unit: r.unit, point: r.point ?? null });
+    const created: SeriesSpec = { deviceId, metric: r.metric, unit: r.unit, point: r.point ?? null };
+    byMetric.set(r.metric, created);
+    specs.set(seriesKey(deviceId, r.metric), created);
   }
   return specs;
 }

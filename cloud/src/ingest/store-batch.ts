@@ -34,9 +34,20 @@ export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch
       duplicates = split.duplicates;
       if (split.fresh.length > 0) {
         const seriesIds = await resolveSeries(tx, collectSeries(split.fresh, deviceIds));
+        // By device, then metric: no key string built per reading.
+        const byDevice = new Map<string, Map<string, number>>();
         accepted = await insertMeasurements(tx, gateway.id, split.fresh, (r) => {
-          const id = seriesIds.get(seriesKey(deviceIds.get(r.device)!, r.metric));
-          if (id === undefined) throw new Error(`series of ${r.device}/${r.metric} was not resolved`);
+          let byMetric = byDevice.get(r.device);
+          if (!byMetric) {
+            byMetric = new Map();
+            byDevice.set(r.device, byMetric);
+          }
+          let id = byMetric.get(r.metric);
+          if (id === undefined) {
+            id = seriesIds.get(seriesKey(deviceIds.get(r.device)!, r.metric));
+            if (id === undefined) throw new Error(`series of ${r.device}/${r.metric} was not resolved`);
+            byMetric.set(r.metric, id);
+          }
           return id;
         });
         // A row the unique key refused was stored before: a duplicate too.

@@ -41,6 +41,12 @@ describe('outbox', () => {
       { seq: 2, device: 'inverter-1', metric: 'ac_power_w', ts: 1_700_000_000_002, value: 3, unit: 'W', quality: 'good' },
     ]);
     expect(outbox.stats()).toEqual({ backlog: 3, oldestTs: 1_700_000_000_001, oldestSeq: 1, newestSeq: 3 });
+    // The same as raw rows, in column order; after a sequence when asked.
+    expect(outbox.peekRows(2)).toEqual([
+      [1, 'inverter-1', 'ac_power_w', 1_700_000_000_001, 1.5, 'W', 'clock_unsynced', 'sunspec.103.W', 'b1', 12.5],
+      [2, 'inverter-1', 'ac_power_w', 1_700_000_000_002, 3, 'W', 'good', null, null, null],
+    ]);
+    expect(outbox.peekRows(10, 2).map((r) => r[0])).toEqual([3]);
   });
 
   it.each<[string, [number, number], number[]]>([

@@ -20,6 +20,20 @@ export interface OutboxReading {
   mono?: number | undefined;
 }
 
+/** One buffered reading as the outbox stores it, in column order (what `peekRows` gives; see batch-body.ts). */
+export type OutboxRow = [
+  seq: number,
+  device: string,
+  metric: string,
+  ts: number,
+  value: number,
+  unit: string,
+  quality: Quality,
+  point: string | null,
+  boot: string | null,
+  mono: number | null,
+];
+
 export interface OutboxStats {
   backlog: number;
   oldestTs: number | null;
@@ -48,6 +62,8 @@ export interface Outbox {
   append(readings: readonly OutboxReading[]): { firstSeq: number; lastSeq: number } | null;
   /** Up to `limit` readings, oldest first; only those after `afterSeq` when given. */
   peek(limit: number, afterSeq?: number): Reading[];
+  /** The same as raw rows, without building an object per reading (the sync loop serializes them straight to JSON). */
+  peekRows(limit: number, afterSeq?: number): OutboxRow[];
   /** Deletes exactly the readings with fromSeq <= seq <= toSeq; returns how many. */
   ack(fromSeq: number, toSeq: number): number;
   /** Gap reports not yet acknowledged by the cloud, oldest first. */
@@ -145,7 +161,9 @@ export function openOutbox(file: string, options: OutboxOptions = {}): Outbox {
   const insert = db.prepare(
     'INSERT INTO readings (device, metric, ts, value, unit, quality, point, boot, mono) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const select = db.prepare('SELECT seq, device, metric, ts, value, unit, quality, point, boot, mono FROM readings WHERE seq > ? ORDER BY seq LIMIT ?');
+  const SELECT = 'SELECT seq, device, metric, ts, value, unit, quality, point, boot, mono FROM readings WHERE seq > ? ORDER BY seq LIMIT ?';
+  const select = db.prepare(SELECT);
+  const selectRows = db.prepare(SELECT).raw();
   const remove = db.prepare('DELETE FROM readings WHERE seq BETWEEN ? AND ?');
   const ends = db.prepare('SELECT (SELECT seq FROM readings ORDER BY seq LIMIT 1) AS oldestSeq, (SELECT seq FROM readings ORDER BY seq DESC LIMIT 1) AS newestSeq');
   const oldest = db.prepare('SELECT ts FROM readings ORDER BY seq LIMIT 1');
@@ -229,6 +247,9 @@ export function openOutbox(file: string, options: OutboxOptions = {}): Outbox {
     },
     peek(limit, afterSeq = 0) {
       return (select.all(afterSeq, Math.max(0, Math.trunc(limit))) as Row[]).map(toReading);
+    },
+    peekRows(limit, afterSeq = 0) {
+      return selectRows.all(afterSeq, Math.max(0, Math.trunc(limit))) as OutboxRow[];
     },
     ack(fromSeq, toSeq) {
       const n = remove.run(fromSeq, toSeq).changes;

@@ -1,4 +1,7 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DeviceReport } from '@solarhub/shared';
@@ -140,5 +143,58 @@ describe('sync loop against an HTTP stand-in for the cloud', () => {
     sync.notify();
     await until(() => outbox.stats().backlog === 0, 'the notified upload');
     expect(seqsOf(cloud)).toEqual([[], [1, 2]]);
+  });
+
+  it('keeps inFlight uploads going without waiting for the slowest, never sends a range twice, and takes acks in any order', async () => {
+    // A cloud that answers the first upload late: the others must flow past it.
+    const seen: number[][] = [];
+    let open = 0;
+    let maxOpen = 0;
+    let answeredFirst = false;
+    let sentBeforeFirstAnswer = 0;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const seqs = (JSON.parse(gunzipSync(Buffer.concat(chunks)).toString()) as { readings: Array<{ seq: number }> }).readings.map((r) => r.seq);
+        const index = seen.push(seqs) - 1;
+        if (!answeredFirst) sentBeforeFirstAnswer++;
+        maxOpen = Math.max(maxOpen, ++open);
+        setTimeout(
+          () => {
+            open--;
+            if (index === 0) answeredFirst = true;
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ accepted: seqs.length, duplicates: 0, ackedFrom: seqs[0], ackedTo: seqs[seqs.length - 1] }));
+          },
+          index === 0 ? 300 : 5,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const outbox: Outbox = openOutbox(path.join(dir, `${Math.random()}.db`));
+    cleanups.push(() => outbox.close());
+    outbox.append(Array.from({ length: 40 }, (_, i) => ({ device: 'inverter-1', metric: 'ac_power_w', ts: 1_700_000_000_000 + i, value: i, unit: 'W' })));
+    const { log } = captureLog();
+    const sync = createSyncLoop({
+      outbox,
+      client: createCloudClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 't', timeoutMs: 5000 }),
+      devices: () => [device],
+      intervalMs: 60_000,
+      maxBatchReadings: 2,
+      inFlight: 3,
+      maxBackoffMs: 200,
+      log,
+    });
+    cleanups.push(() => sync.stop());
+    sync.start();
+    await until(() => outbox.stats().backlog === 0, 'the backlog to drain');
+    // Every reading went exactly once, oldest ranges first.
+    expect(seen.flat()).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(maxOpen).toBe(3);
+    // While the first upload waited, the two other workers went on taking new ranges.
+    expect(sentBeforeFirstAnswer).toBeGreaterThan(10);
+    expect(sync.status()).toMatchObject({ lastError: null, consecutiveFailures: 0 });
   });
 });

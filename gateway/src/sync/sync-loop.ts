@@ -1,6 +1,7 @@
-import type { DeviceReport, IngestAck, Reading, SyncStatusReport } from '@solarhub/shared';
+import type { DeviceReport, IngestAck, SyncStatusReport } from '@solarhub/shared';
 import type { Logger } from 'pino';
 import type { StoredGap } from '../buffer/gap-store.js';
+import type { OutboxRow } from '../buffer/outbox.js';
 import { errorMessage } from '../errors.js';
 import { backoffDelay } from './backoff.js';
 import { buildBatchBody } from './batch-body.js';
@@ -9,7 +10,7 @@ import { writeStatusFile, type LocalSyncStatus } from './status-file.js';
 
 /** What the sync loop needs of the outbox. */
 export interface SyncSource {
-  peek(limit: number, afterSeq?: number): Reading[];
+  peekRows(limit: number, afterSeq?: number): OutboxRow[];
   ack(fromSeq: number, toSeq: number): number;
   stats(): { backlog: number; oldestTs: number | null; oldestSeq: number | null; newestSeq: number | null };
   gaps(limit?: number): StoredGap[];
@@ -58,8 +59,13 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
 
 interface Batch {
   json: string;
-  readings: Reading[];
+  /** The readings it carries: how many, and their sequence range. */
+  count: number;
+  first: number;
+  last: number;
   gaps: StoredGap[];
+  /** Carries the devices, gaps and sync status. */
+  header: boolean;
   /** More readings wait behind this batch. */
   more: boolean;
 }
@@ -124,11 +130,10 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
     writeStatusFile(options.statusFile, status);
   }
 
-  function checkAck(ack: IngestAck, readings: Reading[]): [number, number] {
-    const first = readings[0]!.seq;
-    const last = readings[readings.length - 1]!.seq;
+  function checkAck(ack: IngestAck, batch: Batch): [number, number] {
+    const { first, last } = batch;
     if (ack.ackedFrom === null || ack.ackedTo === null) {
-      throw new CloudUnavailableError(`cloud acknowledged nothing for a batch of ${readings.length} readings`, { first, last });
+      throw new CloudUnavailableError(`cloud acknowledged nothing for a batch of ${batch.count} readings`, { first, last });
     }
     const from = Math.max(ack.ackedFrom, first);
     const to = Math.min(ack.ackedTo, last);
@@ -141,66 +146,96 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
     return [from, to];
   }
 
-  /** The next batches, oldest first, each cut by count and bytes. */
-  function nextBatches(sentAt: number): Batch[] {
-    const gaps = outbox.gaps(100);
-    const status = report();
-    const batches: Batch[] = [];
-    let after = 0;
-    for (let i = 0; i < inFlight; i++) {
-      const offered = outbox.peek(options.maxBatchReadings, after);
-      if (offered.length === 0 && i > 0) break;
-      const first = i === 0;
-      const body = buildBatchBody(offered, maxBatchBytes, {
-        sentAt,
-        devices: first ? options.devices() : [],
-        gaps: first ? gaps : [],
-        syncStatus: first ? status : undefined,
-      });
-      // Full by count, or cut by bytes: more is waiting.
-      const more = offered.length >= options.maxBatchReadings || body.readings.length < offered.length;
-      batches.push({ json: body.json, readings: body.readings, gaps: first ? gaps : [], more });
-      if (!more) break;
-      after = body.readings[body.readings.length - 1]!.seq;
-    }
-    return batches;
+  /** Cuts the next batch after `after` by count and bytes; with the devices, gaps and status when `header`. */
+  function cutBatch(after: number, header: boolean): Batch {
+    const offered = outbox.peekRows(options.maxBatchReadings, after);
+    const gaps = header ? outbox.gaps(100) : [];
+    const body = buildBatchBody(offered, maxBatchBytes, {
+      sentAt: now(),
+      devices: header ? options.devices() : [],
+      gaps,
+      syncStatus: header ? report() : undefined,
+    });
+    // Full by count, or cut by bytes: more is waiting.
+    const more = offered.length >= options.maxBatchReadings || body.count < offered.length;
+    return { json: body.json, count: body.count, first: body.firstSeq, last: body.lastSeq, gaps, header, more };
   }
 
-  /** One round of uploads. True when full batches went out (more may be waiting). */
-  async function uploadRound(): Promise<boolean> {
-    const batches = nextBatches(now());
-    const first = batches[0]!;
-    if (first.readings.length === 0 && first.gaps.length === 0 && now() - lastDevicesAt < options.intervalMs) return false;
-    const results = await Promise.allSettled(batches.map((b) => client.ingestJson(b.json, abort.signal)));
+  /**
+   * One run of uploads: a pool of `inFlight` workers, each taking the next
+   * unsent range (oldest first) as soon as its previous upload was
+   * acknowledged, so uploads never wait on each other. A range is claimed
+   * once per run (nothing in flight is sent twice); acknowledgements may come
+   * in any order (the cloud's ingest ranges make that safe). The run ends
+   * when a batch was not full (the backlog is sent), on the first failure
+   * (after the uploads in flight have settled: what they stored is deleted,
+   * the rest is sent again by a later run), or when the cloud acknowledged
+   * part of a batch (the next run starts again from the oldest reading).
+   * Devices, gaps and the status ride on the first batch, and again once per
+   * interval during a long run. Resolves true when the next run should start
+   * at once.
+   */
+  async function uploadRun(): Promise<boolean> {
+    let claimedTo = 0;
+    let exhausted = false;
+    let again = false;
     let failure: unknown;
-    let full = false;
-    results.forEach((result, i) => {
-      const batch = batches[i]!;
-      if (result.status === 'rejected') {
-        failure ??= result.reason;
-        return;
-      }
-      if (i === 0) {
+    let headerDue = true;
+    let headerInFlight = false;
+    let sent = 0;
+
+    function claim(): Batch | null {
+      if (exhausted || failure !== undefined || again || stopped) return null;
+      const header = headerDue || (!headerInFlight && now() - lastDevicesAt >= options.intervalMs);
+      const batch = cutBatch(claimedTo, header);
+      const first = headerDue;
+      headerDue = false;
+      if (!batch.more) exhausted = true;
+      if (batch.count === 0 && (!first || (batch.gaps.length === 0 && now() - lastDevicesAt < options.intervalMs))) return null;
+      if (batch.count > 0) claimedTo = batch.last;
+      if (header) headerInFlight = true;
+      sent++;
+      return batch;
+    }
+
+    function settle(batch: Batch, ack: IngestAck): void {
+      if (batch.header) {
         lastDevicesAt = now();
         if (batch.gaps.length > 0) outbox.ackGaps(batch.gaps);
       }
-      if (batch.readings.length > 0) {
+      if (batch.count === 0) return;
+      const [from, to] = checkAck(ack, batch);
+      const deleted = outbox.ack(from, to);
+      log.debug({ from, to, deleted, accepted: ack.accepted, duplicates: ack.duplicates }, 'batch acknowledged');
+      lastSuccessAt = now();
+      // Part acknowledged: start again from the oldest unacknowledged reading.
+      if (from !== batch.first || to !== batch.last) again = true;
+    }
+
+    async function worker(): Promise<void> {
+      for (let batch = claim(); batch; batch = claim()) {
         try {
-          const [from, to] = checkAck(result.value, batch.readings);
-          const deleted = outbox.ack(from, to);
-          log.debug({ from, to, deleted, accepted: result.value.accepted, duplicates: result.value.duplicates }, 'batch acknowledged');
-          full ||= batch.more;
+          settle(batch, await client.ingestJson(batch.json, abort.signal));
+          writeStatus(false);
         } catch (err) {
           failure ??= err;
+        } finally {
+          if (batch.header) headerInFlight = false;
         }
       }
-    });
+    }
+
+    const workers: Promise<void>[] = [];
+    // Each worker claims its first batch synchronously: none starts when the outbox has nothing more.
+    for (let i = 0; i < inFlight && !exhausted; i++) workers.push(worker());
+    await Promise.all(workers);
+    if (sent === 0) return false;
     if (failure !== undefined) throw failure;
     if (failures > 0) log.info({ failures }, 'cloud sync recovered');
     failures = 0;
     lastError = null;
     lastSuccessAt = now();
-    return full;
+    return again;
   }
 
   function failureDelay(err: unknown): number {
@@ -234,7 +269,7 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
       let delay = options.intervalMs;
       wakeRequested = false;
       try {
-        if ((await uploadRound()) || wakeRequested) delay = 0;
+        if ((await uploadRun()) || wakeRequested) delay = 0;
         writeStatus(false);
       } catch (err) {
         if (stopped) break;
