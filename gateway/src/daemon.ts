@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DeviceReport } from '@solarhub/shared';
 import type { Logger } from 'pino';
 import { openOutbox, type Outbox } from './buffer/outbox.js';
+import { sqliteBinding } from './buffer/sqlite.js';
 import type { GatewayConfig } from './config/schema.js';
 import { createModelLibrary } from './decoder/sunspec/definition.js';
 import { BusRegistry } from './device/bus-registry.js';
@@ -78,7 +79,7 @@ export function startGateway(options: GatewayOptions): Gateway {
 
   sync.start();
   for (const poller of pollers) poller.start();
-  log.info({ bootId, devices: config.devices.length, dataDir: config.dataDir, cloud: config.cloud.url }, 'gateway started');
+  log.info({ bootId, devices: config.devices.length, dataDir: config.dataDir, cloud: config.cloud.url, sqlite: sqliteBinding() }, 'gateway started');
 
   let stopping: Promise<void> | undefined;
   return {

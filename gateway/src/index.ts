@@ -14,6 +14,7 @@ export {
 export { loadConfig, parseConfig, formatIssue, formatPath, ConfigError, type ConfigIssue, type ConfigOverrides } from './config/load.js';
 export { openOutbox, type Outbox, type OutboxOptions, type OutboxReading, type OutboxStats } from './buffer/outbox.js';
 export { BufferWriteError } from './buffer/errors.js';
+export { openSqlite, sqliteBinding } from './buffer/sqlite.js';
 export type { StoredGap } from './buffer/gap-store.js';
 export { SYNC_STATUS_FILE, type LocalSyncStatus } from './sync/status-file.js';
 export { createClockWatch, judgeClock, CLOCK_FLOOR_MS, type ClockState, type ClockWatch } from './clock/clock-watch.js';

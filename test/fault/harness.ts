@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../gateway/src/buffer/sqlite.js';
 import pg from 'pg';
 import { pino } from 'pino';
 import { expect } from 'vitest';
@@ -91,7 +91,7 @@ export function startGatewayProcess(configPath: string, program = programCommand
 /** What the gateway's outbox says after it stopped: the highest sequence ever given, and what is still waiting. */
 export function readOutbox(outboxFile: string): { maxSeq: number; backlog: number } {
   if (!existsSync(outboxFile)) return { maxSeq: 0, backlog: 0 };
-  const db = new Database(outboxFile, { readonly: true });
+  const db = openSqlite(outboxFile, { readonly: true });
   try {
     const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'readings'").get() as { seq: number } | undefined;
     const backlog = db.prepare('SELECT count(*) AS n FROM readings').get() as { n: number };

@@ -1,5 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from './sqlite.js';
 import type { Logger } from 'pino';
 import { isCorruption, sqliteCode } from './errors.js';
 
@@ -30,7 +31,7 @@ class QuickCheckFailed extends Error {
 
 /** Opens and runs PRAGMA quick_check; throws on corruption (and closes what it opened). */
 function openAndCheck(file: string): Database.Database {
-  const db = new Database(file);
+  const db = openSqlite(file);
   try {
     const result = db.pragma('quick_check', { simple: true });
     if (result !== 'ok') throw new QuickCheckFailed(`quick_check: ${String(result).slice(0, 300)}`);
@@ -51,7 +52,7 @@ function tryGet<T>(fn: () => T): T | null {
 
 function salvage(file: string): Salvage {
   const none: Salvage = { maxSeq: null, count: null, minSeq: null, minTs: null, maxTs: null };
-  const db = tryGet(() => new Database(file, { readonly: true, fileMustExist: true }));
+  const db = tryGet(() => openSqlite(file, { readonly: true, fileMustExist: true }));
   if (!db) return none;
   try {
     const seq = tryGet(() => db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'readings'").get() as { seq: number } | undefined);

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { openOutbox, type OutboxReading } from '@solarhub/gateway';
+import { openOutbox, openSqlite, type OutboxReading } from '@solarhub/gateway';
 import { figure, type Bench } from './figure.js';
 
 /**
@@ -51,7 +50,7 @@ function outboxRate(dir: string, synchronous: 'full' | 'normal', data: OutboxRea
 }
 
 function bareRate(dir: string, synchronous: 'FULL' | 'NORMAL', data: OutboxReading[][]): number {
-  const db = new Database(join(dir, `bare-${synchronous}.sqlite`));
+  const db = openSqlite(join(dir, `bare-${synchronous}.sqlite`));
   try {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
