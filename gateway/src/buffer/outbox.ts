@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Quality, Reading } from '@solarhub/shared';
+import type { Quality, Reading, ReadingInput } from '@solarhub/shared';
 import { pino, type Logger } from 'pino';
 import { enforceBounds, reserveSeqs, topSeq, type BoundsOptions, type DropHelpers } from './bounds.js';
 import { BufferWriteError, isWriteFailure, sqliteCode, writeFailureHint } from './errors.js';
@@ -8,17 +8,7 @@ import { openCheckedDatabase } from './recovery.js';
 import { readSeqMark, writeSeqMark } from './seq-floor.js';
 
 /** A reading before it has a sequence number. */
-export interface OutboxReading {
-  device: string;
-  metric: string;
-  ts: number;
-  value: number;
-  unit: string;
-  quality?: Quality | undefined;
-  point?: string | undefined;
-  boot?: string | undefined;
-  mono?: number | undefined;
-}
+export type OutboxReading = Omit<ReadingInput, 'seq'>;
 
 /** One buffered reading as the outbox stores it, in column order (what `peekRows` gives; see batch-body.ts). */
 export type OutboxRow = [

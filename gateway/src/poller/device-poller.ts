@@ -1,4 +1,4 @@
-import type { Quality } from '@solarhub/shared';
+import type { Quality, Reading } from '@solarhub/shared';
 import type { Logger } from 'pino';
 import { errorMessage, isOfflineError } from '../errors.js';
 import type { DeviceIdentity, HealthRegistry } from './health.js';
@@ -24,17 +24,8 @@ export interface DeviceSource {
   reset(): void;
 }
 
-export interface PolledReading {
-  device: string;
-  metric: string;
-  ts: number;
-  value: number;
-  unit: string;
-  quality: Quality;
-  point?: string | undefined;
-  boot: string;
-  mono: number;
-}
+/** A reading as a poll produced it: quality decided, boot id and monotonic time stamped; no sequence number yet. */
+export type PolledReading = Omit<Reading, 'seq' | 'boot' | 'mono'> & { boot: string; mono: number };
 
 export interface DevicePollerOptions {
   deviceId: string;
