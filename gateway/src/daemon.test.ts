@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { unpackReadings } from '@solarhub/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from './config/load.js';
 import { startGateway, type Gateway } from './daemon.js';
@@ -52,7 +53,7 @@ describe('startGateway: Modbus device -> outbox -> cloud', () => {
     const gateway: Gateway = startGateway({ config, log });
     cleanups.push(() => gateway.stop());
 
-    const uploaded = () => cloud.requests.flatMap((r) => r.batch?.readings ?? []);
+    const uploaded = () => cloud.requests.flatMap((r) => (r.batch ? unpackReadings(r.batch) : []));
     await until(() => uploaded().filter((r) => r.metric === 'ac_power_w').length >= 2, 'two polls to reach the cloud');
     await until(() => gateway.devices().find((d) => d.device === 'inverter-2')?.status === 'offline', 'the dead device to be offline');
 

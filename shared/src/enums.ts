@@ -11,6 +11,9 @@ export const Quality = z.enum([
 ]);
 export type Quality = z.infer<typeof Quality>;
 
+/** A quality as a small integer, where it is stored (gateway buffer, cloud measurements): codes never change meaning. */
+export const QUALITY_CODES = { good: 0, uncertain: 1, clock_unsynced: 2 } as const satisfies Record<Quality, number>;
+
 /** What a device is, whatever protocol it speaks. */
 export const DeviceType = z.enum(['inverter', 'meter', 'battery', 'weather_station', 'mppt', 'other']);
 export type DeviceType = z.infer<typeof DeviceType>;

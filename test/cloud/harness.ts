@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { IngestBatchInput, ReadingInput } from '@solarhub/shared';
+import { packReadings, type IngestBatchInput, type ReadingInput } from '@solarhub/shared';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { inject } from 'vitest';
@@ -80,7 +80,7 @@ export function readings(from: number, to: number, overrides: Partial<ReadingInp
 }
 
 export function batch(rs: ReadingInput[], devices: IngestBatchInput['devices'] = []): IngestBatchInput {
-  return { sentAt: T0 + 3_600_000, readings: rs, devices };
+  return { sentAt: T0 + 3_600_000, ...packReadings(rs), devices };
 }
 
 export interface Sent {

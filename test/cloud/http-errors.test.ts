@@ -42,31 +42,47 @@ describe.each(BACKENDS)('HTTP boundary on %s', (backend) => {
     ['plain', false],
     ['gzip (limit applies after decompression)', true],
   ])('rejects a %s body over the limit with 413', async (_name, gzip) => {
-    // ~170 KiB of JSON, which gzips to far less than the 64 KiB limit.
-    const sent = await ingest(cloud, p.gatewayToken, batch(readings(1, 1500)), { gzip });
+    // Well over the 64 KiB limit as JSON, and far less once gzipped.
+    const big = batch(readings(1, 6000));
+    expect(JSON.stringify(big).length).toBeGreaterThan(2 * LIMIT);
+    const sent = await ingest(cloud, p.gatewayToken, big, { gzip });
     expectApiError(sent, 413, 'body_too_large');
-    if (gzip) expect(gzipSync(JSON.stringify(batch(readings(1, 1500)))).length).toBeLessThan(LIMIT);
+    if (gzip) expect(gzipSync(JSON.stringify(big)).length).toBeLessThan(LIMIT);
   });
 
   it('names every wrong field of an invalid batch', async () => {
     const sent = await ingest(cloud, p.gatewayToken, {
       sentAt: 1,
-      readings: [
-        { seq: 1, device: 'inv-1', metric: 'ac_power_w', ts: 1, value: 1, unit: 'W' },
-        { seq: -1, device: 'bad key!', metric: 'AC Power', ts: 'yesterday', value: 1, unit: 'W' },
+      series: [
+        { device: 'inv-1', metric: 'ac_power_w', unit: 'W' },
+        { device: 'bad key!', metric: 'AC Power', unit: 'W' },
       ],
+      readings: { seq: [1, -1], series: [0, 1], ts: [1, 'yesterday'], value: [1, 1] },
     });
     const err = expectApiError(sent, 400, 'validation_failed');
     expect(err.error.details?.map((d) => d.path).sort()).toEqual(
-      ['body.readings.1.device', 'body.readings.1.metric', 'body.readings.1.seq', 'body.readings.1.ts'].sort(),
+      ['body.series.1.device', 'body.series.1.metric', 'body.readings.seq.1', 'body.readings.ts.1'].sort(),
     );
+    expect(await count(cloud, 'measurements', p.gatewayId)).toBe(0);
+  });
+
+  const SERIES = [{ device: 'inv-1', metric: 'ac_power_w', unit: 'W' }];
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ['a column shorter than seq', { series: SERIES, readings: { seq: [1, 2], series: [0], ts: [1, 2], value: [1, 2] } }, 'body.readings.series', /has 1 values, but readings.seq has 2/],
+    ['a column longer than seq', { series: SERIES, readings: { seq: [1], series: [0], ts: [1], value: [1], quality: ['good', 'good'] } }, 'body.readings.quality', /has 2 values/],
+    ['a series index outside the list', { series: SERIES, readings: { seq: [1, 2], series: [0, 1], ts: [1, 2], value: [1, 2] } }, 'body.readings.series.1', /index 1 is outside series \(1 entries\)/],
+    ['a boot index outside the list', { series: SERIES, boots: ['b'], readings: { seq: [1], series: [0], ts: [1], value: [1], boot: [3] } }, 'body.readings.boot.0', /outside boots/],
+  ])('refuses columns that do not line up: %s', async (_name, body, path, message) => {
+    const sent = await ingest(cloud, p.gatewayToken, { sentAt: 1, ...body });
+    const err = expectApiError(sent, 400, 'validation_failed');
+    expect(err.error.details).toEqual([{ path, message: expect.stringMatching(message) }]);
     expect(await count(cloud, 'measurements', p.gatewayId)).toBe(0);
   });
 
   it('rejects times JavaScript cannot hold with 400 and the path', async () => {
     const sent = await ingest(cloud, p.gatewayToken, batch(readings(1, 1, { ts: 9e15 })));
     const err = expectApiError(sent, 400, 'timestamp_out_of_range');
-    expect(err.error.details).toEqual([{ path: 'body.readings.0.ts', message: expect.any(String) }]);
+    expect(err.error.details).toEqual([{ path: 'body.readings.ts.0', message: expect.any(String) }]);
   });
 
   it.each([

@@ -33,7 +33,7 @@ describe('OpenAPI document', () => {
     expect(create['x-access']).toBe('site.create');
     const list = doc.paths['/api/v1/sites/{siteId}/meters'].get;
     expect(list.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:siteId', 'query:limit', 'query:offset']);
-    expect(doc.paths['/api/v1/ingest'].post.requestBody.content['application/json'].schema.properties.readings.type).toBe('array');
+    expect(doc.paths['/api/v1/ingest'].post.requestBody.content['application/json'].schema.properties.readings.type).toBe('object');
     expect(doc.paths['/api/v1/gateways/claim'].post.security).toEqual([]);
   });
 });

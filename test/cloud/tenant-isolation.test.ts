@@ -27,7 +27,6 @@ const OMNIBUS = {
   measurementRetentionDays: 1,
   status: 'decommissioned',
   sentAt: 0,
-  readings: [],
   devices: [],
 };
 

@@ -1,4 +1,4 @@
-import type { ReadingInput } from '@solarhub/shared';
+import { packReadings, type ReadingInput } from '@solarhub/shared';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,7 +94,7 @@ describe.each(BACKENDS)('downsampled reads on %s', (backend) => {
     await maintainPartitions(cloud.database.db, { now: Date.parse('2025-03-30T00:00:00Z'), aheadWeeks: 0, log: pino({ level: 'silent' }) });
     const sent = await ingest(cloud, site.gatewayToken, {
       sentAt: START,
-      readings: toReadings(),
+      ...packReadings(toReadings()),
       devices: [{ device: 'inv-1', type: 'inverter' }, { device: 'meter-1', type: 'meter' }],
     });
     expect(sent.status).toBe(200);

@@ -48,11 +48,11 @@ function selectDevices(tx: Tx, siteId: string, keys: string[]): Promise<DeviceKe
   );
 }
 
-/** Each key the batch names, with the path of its first appearance ("body.readings.3.device"). */
+/** Each key the batch names, with the path of its first appearance ("body.series.3.device"). */
 function keyFirstUse(batch: IngestBatch): Map<string, string> {
   const first = new Map<string, string>();
   batch.devices.forEach((d, i) => first.has(d.device) || first.set(d.device, `body.devices.${i}.device`));
-  batch.readings.forEach((r, i) => first.has(r.device) || first.set(r.device, `body.readings.${i}.device`));
+  batch.series.forEach((s, i) => first.has(s.device) || first.set(s.device, `body.series.${i}.device`));
   return first;
 }
 
@@ -71,11 +71,19 @@ export function collectDeviceUpdates(batch: IngestBatch): Map<string, DeviceUpda
     return u;
   };
   for (const report of batch.devices) get(report.device).report = report;
-  for (const r of batch.readings) {
-    if (r.quality !== 'good') continue;
-    const u = get(r.device);
-    if (u.newestReadingTs === undefined || r.ts > u.newestReadingTs) u.newestReadingTs = r.ts;
+  // Newest good reading per series first (plain arrays), then per device.
+  const { series, ts, quality } = batch.readings;
+  const newest = new Array<number>(batch.series.length).fill(-1);
+  for (let i = 0; i < ts.length; i++) {
+    if (quality !== undefined && quality[i] !== 'good') continue;
+    const s = series[i]!;
+    if (ts[i]! > newest[s]!) newest[s] = ts[i]!;
   }
+  newest.forEach((t, s) => {
+    if (t < 0) return;
+    const u = get(batch.series[s]!.device);
+    if (u.newestReadingTs === undefined || t > u.newestReadingTs) u.newestReadingTs = t;
+  });
   return updates;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCovered, mergeRange, seqBounds, splitDuplicates, type SeqRange } from './ranges.js';
+import { freshIndexes, isCovered, mergeRange, seqBounds, type SeqRange } from './ranges.js';
 
 const r = (first: number, last: number): SeqRange => ({ first, last });
 const ranges = [r(1, 10), r(20, 20), r(30, 40)];
@@ -38,8 +38,7 @@ describe('mergeRange', () => {
   });
 });
 
-describe('splitDuplicates', () => {
-  const items = (...seqs: number[]) => seqs.map((seq) => ({ seq }));
+describe('freshIndexes', () => {
   it.each<[string, number[], SeqRange[], number[], number]>([
     ['all new', [1, 2, 3], [], [1, 2, 3], 0],
     ['all acknowledged', [1, 2, 3], [r(1, 3)], [], 3],
@@ -48,8 +47,8 @@ describe('splitDuplicates', () => {
     ['repeated within the batch', [7, 7, 8], [], [7, 8], 1],
     ['empty', [], [r(1, 2)], [], 0],
   ])('%s', (_name, seqs, acknowledged, fresh, duplicates) => {
-    const out = splitDuplicates(items(...seqs), acknowledged);
-    expect(out.fresh.map((i) => i.seq)).toEqual(fresh);
+    const out = freshIndexes(seqs, acknowledged);
+    expect(out.fresh.map((i) => seqs[i])).toEqual(fresh);
     expect(out.duplicates).toBe(duplicates);
   });
 });
@@ -60,6 +59,6 @@ describe('seqBounds', () => {
     [[5], r(5, 5)],
     [[9, 3, 7], r(3, 9)],
   ])('%j -> %j', (seqs, expected) => {
-    expect(seqBounds(seqs.map((seq) => ({ seq })))).toEqual(expected);
+    expect(seqBounds(seqs)).toEqual(expected);
   });
 });

@@ -38,34 +38,28 @@ export function mergeRange(existing: readonly SeqRange[], added: SeqRange): { me
 }
 
 /**
- * Splits items with a `seq` into the ones to store and the duplicates: those
- * whose seq is in `acknowledged` (sorted, disjoint) or repeats an earlier
- * item of the same batch (the first one wins).
+ * Which sequence numbers to store: the indexes (into `seqs`) of those not in
+ * `acknowledged` (sorted, disjoint) and not repeating an earlier one of the
+ * same batch (the first one wins); the rest are duplicates.
  */
-export function splitDuplicates<T extends { seq: number }>(
-  items: readonly T[],
-  acknowledged: readonly SeqRange[],
-): { fresh: T[]; duplicates: number } {
+export function freshIndexes(seqs: readonly number[], acknowledged: readonly SeqRange[]): { fresh: number[]; duplicates: number } {
   const seen = new Set<number>();
-  const fresh: T[] = [];
-  let duplicates = 0;
-  for (const item of items) {
-    if (seen.has(item.seq) || isCovered(acknowledged, item.seq)) {
-      duplicates += 1;
-      continue;
-    }
-    seen.add(item.seq);
-    fresh.push(item);
+  const fresh: number[] = [];
+  for (let i = 0; i < seqs.length; i++) {
+    const seq = seqs[i]!;
+    if (seen.has(seq) || isCovered(acknowledged, seq)) continue;
+    seen.add(seq);
+    fresh.push(i);
   }
-  return { fresh, duplicates };
+  return { fresh, duplicates: seqs.length - fresh.length };
 }
 
 /** Lowest and highest seq, or null for none. */
-export function seqBounds(items: readonly { seq: number }[]): SeqRange | null {
-  if (items.length === 0) return null;
+export function seqBounds(seqs: readonly number[]): SeqRange | null {
+  if (seqs.length === 0) return null;
   let first = Infinity;
   let last = -Infinity;
-  for (const { seq } of items) {
+  for (const seq of seqs) {
     if (seq < first) first = seq;
     if (seq > last) last = seq;
   }

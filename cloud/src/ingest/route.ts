@@ -31,7 +31,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
     // Gap reports and sync status: only for a batch that was accepted.
     await storeSyncReports(options.db, gateway, batch);
     log.info(
-      { reqId: request.id, gatewayId: gateway.id, ...ack, readings: batch.readings.length, ms: Math.round(performance.now() - started) },
+      { reqId: request.id, gatewayId: gateway.id, ...ack, readings: batch.readings.seq.length, ms: Math.round(performance.now() - started) },
       'batch stored',
     );
     return ack;

@@ -1,4 +1,4 @@
-import type { Reading } from '@solarhub/shared';
+import type { BatchSeries } from '@solarhub/shared';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../storage/database.js';
 import { queryRows } from '../storage/rows.js';
@@ -10,30 +10,30 @@ export interface SeriesSpec {
   point: string | null;
 }
 
-/** One spec per (device, metric) the readings name; the last reading's unit and point win. */
-export function collectSeries(readings: readonly Reading[], deviceIds: Map<string, string>): Map<string, SeriesSpec> {
+/**
+ * One spec per (device, metric) the batch's series list names, and the key of
+ * each list entry (by index). When the list names a (device, metric) twice,
+ * the later entry's unit and point win.
+ */
+export function collectSeries(
+  list: readonly BatchSeries[],
+  deviceIds: Map<string, string>,
+): { specs: Map<string, SeriesSpec>; keys: string[] } {
   const specs = new Map<string, SeriesSpec>();
-  // Readings repeat a few series many times: look them up by device, then metric, without building a key per reading.
-  const byDevice = new Map<string, Map<string, SeriesSpec>>();
-  for (const r of readings) {
-    let byMetric = byDevice.get(r.device);
-    if (!byMetric) {
-      byMetric = new Map();
-      byDevice.set(r.device, byMetric);
-    }
-    const spec = byMetric.get(r.metric);
+  const keys = list.map((s) => {
+    const deviceId = deviceIds.get(s.device);
+    if (!deviceId) throw new Error(`device "${s.device}" was not resolved`);
+    const key = seriesKey(deviceId, s.metric);
+    const spec = specs.get(key);
     if (spec) {
-      spec.unit = r.unit;
-      spec.point = r.point ?? null;
-      continue;
+      spec.unit = s.unit;
+      spec.point = s.point ?? null;
+    } else {
+      specs.set(key, { deviceId, metric: s.metric, unit: s.unit, point: s.point ?? null });
     }
-    const deviceId = deviceIds.get(r.device);
-    if (!deviceId) throw new Error(`device "${r.device}" was not resolved`);
-    const created: SeriesSpec = { deviceId, metric: r.metric, unit: r.unit, point: r.point ?? null };
-    byMetric.set(r.metric, created);
-    specs.set(seriesKey(deviceId, r.metric), created);
-  }
-  return specs;
+    return key;
+  });
+  return { specs, keys };
 }
 
 export const seriesKey = (deviceId: string, metric: string) => `${deviceId}\u0000${metric}`;

@@ -6,7 +6,7 @@ import { qualityCode } from '../storage/quality.js';
 import { queryRows } from '../storage/rows.js';
 import { applyDeviceUpdates, collectDeviceUpdates, resolveDevices } from './devices.js';
 import type { GatewayRef } from './gateway-ref.js';
-import { mergeRange, seqBounds, splitDuplicates, type SeqRange } from './ranges.js';
+import { freshIndexes, mergeRange, seqBounds, type SeqRange } from './ranges.js';
 import { collectSeries, resolveSeries, seriesKey } from './series.js';
 import { MAX_TIMESTAMP_MS } from './timestamps.js';
 
@@ -20,7 +20,8 @@ import { MAX_TIMESTAMP_MS } from './timestamps.js';
  */
 export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch): Promise<IngestAck> {
   assertTimestamps(batch);
-  const bounds = seqBounds(batch.readings);
+  const { readings } = batch;
+  const bounds = seqBounds(readings.seq);
   return db.transaction(async (tx) => {
     // One writer per gateway at a time: a retried batch racing its original waits here.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${gateway.id}, 0))`);
@@ -30,28 +31,17 @@ export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch
     let duplicates = 0;
     if (bounds) {
       const acknowledged = await selectRanges(tx, gateway.id, bounds);
-      const split = splitDuplicates(batch.readings, acknowledged);
+      const split = freshIndexes(readings.seq, acknowledged);
       duplicates = split.duplicates;
       if (split.fresh.length > 0) {
-        const seriesIds = await resolveSeries(tx, collectSeries(split.fresh, deviceIds));
-        // By device, then metric: no key string built per reading.
-        const byDevice = new Map<string, Map<string, number>>();
-        accepted = await insertMeasurements(tx, gateway.id, split.fresh, (r) => {
-          let byMetric = byDevice.get(r.device);
-          if (!byMetric) {
-            byMetric = new Map();
-            byDevice.set(r.device, byMetric);
-          }
-          let id = byMetric.get(r.metric);
-          if (id === undefined) {
-            id = seriesIds.get(seriesKey(deviceIds.get(r.device)!, r.metric));
-            if (id === undefined) throw new Error(`series of ${r.device}/${r.metric} was not resolved`);
-            byMetric.set(r.metric, id);
-          }
+        const { specs, keys } = collectSeries(batch.series, deviceIds);
+        const ids = await resolveSeries(tx, specs);
+        const seriesIds = keys.map((key) => {
+          const id = ids.get(key);
+          if (id === undefined) throw new Error(`series ${key} was not resolved`);
           return id;
         });
-        // A row the unique key refused was stored before: a duplicate too.
-        duplicates += split.fresh.length - accepted;
+        accepted = await insertMeasurements(tx, gateway.id, readings, split.fresh, seriesIds);
       }
       await acknowledge(tx, gateway.id, acknowledged, bounds);
     }
@@ -63,7 +53,7 @@ export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch
 function assertTimestamps(batch: IngestBatch): void {
   const details: ErrorDetail[] = [];
   const message = `must be at most ${MAX_TIMESTAMP_MS} (milliseconds since 1970)`;
-  batch.readings.forEach((r, i) => r.ts > MAX_TIMESTAMP_MS && details.push({ path: `body.readings.${i}.ts`, message }));
+  batch.readings.ts.forEach((ts, i) => ts > MAX_TIMESTAMP_MS && details.push({ path: `body.readings.ts.${i}`, message }));
   batch.devices.forEach((d, i) => (d.lastSeen ?? 0) > MAX_TIMESTAMP_MS && details.push({ path: `body.devices.${i}.lastSeen`, message }));
   if (details.length > 0) throw badRequest('timestamp_out_of_range', 'Some timestamps are out of range', details.slice(0, 100));
 }
@@ -93,68 +83,50 @@ async function acknowledge(tx: Tx, gatewayId: string, nearby: SeqRange[], bounds
 }
 
 /**
- * All rows in ONE statement over unnest()ed arrays (no per-row statements, no
- * bind-parameter limit). COPY into a staging table + INSERT ... SELECT was
- * measured against it (1k-50k rows, PostgreSQL 15) and was no faster: the
- * insert and its index upkeep dominate, so this path stays, the same on PGlite.
+ * The rows at `indexes` of the batch's columns, in ONE statement over
+ * unnest()ed arrays (no per-row statements, no bind-parameter limit).
+ * COPY into a staging table + INSERT ... SELECT was measured against it
+ * (1k-50k rows, PostgreSQL 15) and was no faster: the insert and its index
+ * upkeep dominate, so this path stays, the same on PGlite. The indexes are
+ * outside the acknowledged ranges, and every stored row is inside them
+ * (written in the same transaction under the gateway's lock), so none was
+ * stored before: a plain INSERT, no ON CONFLICT, no unique key to keep up.
  */
 async function insertMeasurements(
   tx: Tx,
   gatewayId: string,
   readings: IngestBatch['readings'],
-  seriesIdOf: (r: IngestBatch['readings'][number]) => number,
+  indexes: readonly number[],
+  seriesIdOfIndex: readonly number[],
 ): Promise<number> {
-  const n = readings.length;
+  const n = indexes.length;
   const seriesIds = new Array<number>(n);
   const ts = new Array<number>(n);
   const values = new Array<number>(n);
   const qualities = new Array<number>(n);
   const seqs = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const r = readings[i]!;
-    seriesIds[i] = seriesIdOf(r);
-    ts[i] = r.ts;
-    values[i] = r.value;
-    qualities[i] = qualityCode(r.quality);
-    seqs[i] = r.seq;
+  const { quality } = readings;
+  for (let k = 0; k < n; k++) {
+    const i = indexes[k]!;
+    seriesIds[k] = seriesIdOfIndex[readings.series[i]!]!;
+    ts[k] = readings.ts[i]!;
+    values[k] = readings.value[i]!;
+    qualities[k] = quality === undefined ? 0 : qualityCode(quality[i]!);
+    seqs[k] = readings.seq[i]!;
   }
   // Numbers only, sent as array literals built here: node-pg's per-element
   // array encoding and timestamptz text parsing cost more than the insert.
   // Times go as epoch ms; to_timestamp(ms / 1000) is exact to the millisecond.
   const p = (numbers: number[]) => sql.param(`{${numbers.join(',')}}`);
-  const rows = sql`SELECT u.series_id, to_timestamp(u.ms / 1000), u.value, u.quality, ${gatewayId}::uuid, u.seq
+  const result = await tx.execute(sql`INSERT INTO measurements (series_id, ts, value, quality, gateway_id, seq)
+    SELECT u.series_id, to_timestamp(u.ms / 1000), u.value, u.quality, ${gatewayId}::uuid, u.seq
     FROM unnest(${p(seriesIds)}::bigint[], ${p(ts)}::float8[], ${p(values)}::float8[], ${p(qualities)}::smallint[], ${p(seqs)}::bigint[])
-      AS u(series_id, ms, value, quality, seq)`;
-  // `fresh` readings are outside the acknowledged ranges, and every stored
-  // row is inside them (same transaction), so none can collide: a plain
-  // INSERT (a third faster than ON CONFLICT ... RETURNING, bench `sync`).
-  // Should the key refuse one anyway (rows from before the ranges), the
-  // savepoint is rolled back and the batch stored skipping what exists.
-  try {
-    const result = await tx.transaction((sp) => sp.execute(sql`INSERT INTO measurements (series_id, ts, value, quality, gateway_id, seq) ${rows}`));
-    return affectedRows(result, n);
-  } catch (err) {
-    if (pgErrorCode(err) !== '23505') throw err;
-  }
-  const [row] = await queryRows<{ n: number | string }>(
-    tx,
-    sql`WITH inserted AS (
-          INSERT INTO measurements (series_id, ts, value, quality, gateway_id, seq) ${rows}
-          ON CONFLICT DO NOTHING
-          RETURNING 1
-        )
-        SELECT count(*)::int AS n FROM inserted`,
-  );
-  return Number(row?.n ?? 0);
+      AS u(series_id, ms, value, quality, seq)`);
+  return affectedRows(result, n);
 }
 
 /** Rows an INSERT wrote: node-postgres says rowCount, PGlite affectedRows. */
 function affectedRows(result: unknown, expected: number): number {
   const r = result as { rowCount?: number | null; affectedRows?: number };
   return r.rowCount ?? r.affectedRows ?? expected;
-}
-
-function pgErrorCode(err: unknown): unknown {
-  const e = err as { code?: unknown; cause?: { code?: unknown } };
-  return e.code ?? e.cause?.code;
 }

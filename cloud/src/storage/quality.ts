@@ -1,7 +1,7 @@
-import type { Quality } from '@solarhub/shared';
+import { QUALITY_CODES, type Quality } from '@solarhub/shared';
 
-/** How `measurements.quality` stores a reading's quality (smallint: 2 bytes a row, not a string). */
-export const QUALITY_CODES = { good: 0, uncertain: 1, clock_unsynced: 2 } as const satisfies Record<Quality, number>;
+/** `measurements.quality` stores a reading's quality as its code (smallint: 2 bytes a row, not a string). */
+export { QUALITY_CODES };
 
 const BY_CODE = new Map<number, Quality>(
   Object.entries(QUALITY_CODES).map(([name, code]) => [code, name as Quality]),

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { GapReason, GapReport } from '@solarhub/shared';
+import { QUALITY_CODES, type GapReason, type GapReport } from '@solarhub/shared';
 import type { Logger } from 'pino';
 
 export interface BoundsOptions {
@@ -73,10 +73,10 @@ function dropOldestForSize(db: Database.Database, maxBytes: number, used: number
 }
 
 function dropTooOld(db: Database.Database, cutoff: number, helpers: DropHelpers): void {
-  const rows = db.prepare('SELECT seq, ts, quality FROM readings ORDER BY seq LIMIT ?').all(AGE_SCAN_ROWS) as { seq: number; ts: number; quality: string }[];
+  const rows = db.prepare('SELECT seq, ts, quality FROM readings ORDER BY seq LIMIT ?').all(AGE_SCAN_ROWS) as { seq: number; ts: number; quality: number }[];
   let edge: number | null = null;
   for (const row of rows) {
-    if (row.ts >= cutoff || row.quality === 'clock_unsynced') break;
+    if (row.ts >= cutoff || row.quality === QUALITY_CODES.clock_unsynced) break;
     edge = row.seq;
   }
   if (edge !== null) dropThrough(db, edge, 'too_old', helpers);
@@ -95,8 +95,8 @@ export function enforceBounds(
   helpers: DropHelpers,
 ): boolean {
   if (bounds.maxAgeMs > 0) {
-    const oldest = db.prepare('SELECT ts, quality FROM readings ORDER BY seq LIMIT 1').get() as { ts: number; quality: string } | undefined;
-    if (oldest && oldest.quality !== 'clock_unsynced' && oldest.ts < now - bounds.maxAgeMs) dropTooOld(db, now - bounds.maxAgeMs, helpers);
+    const oldest = db.prepare('SELECT ts, quality FROM readings ORDER BY seq LIMIT 1').get() as { ts: number; quality: number } | undefined;
+    if (oldest && oldest.quality !== QUALITY_CODES.clock_unsynced && oldest.ts < now - bounds.maxAgeMs) dropTooOld(db, now - bounds.maxAgeMs, helpers);
   }
   if (bounds.maxBytes <= 0) return true;
   const used = usedBytes(db);

@@ -42,11 +42,43 @@ describe('outbox', () => {
     ]);
     expect(outbox.stats()).toEqual({ backlog: 3, oldestTs: 1_700_000_000_001, oldestSeq: 1, newestSeq: 3 });
     // The same as raw rows, in column order; after a sequence when asked.
-    expect(outbox.peekRows(2)).toEqual([
-      [1, 'inverter-1', 'ac_power_w', 1_700_000_000_001, 1.5, 'W', 'clock_unsynced', 'sunspec.103.W', 'b1', 12.5],
-      [2, 'inverter-1', 'ac_power_w', 1_700_000_000_002, 3, 'W', 'good', null, null, null],
+    // Numbers only: names by id, quality by code.
+    const rows = outbox.peekRows(2);
+    expect(rows).toEqual([
+      [1, expect.any(Number), 1_700_000_000_001, 1.5, 2, expect.any(Number), 12.5],
+      [2, expect.any(Number), 1_700_000_000_002, 3, 0, null, null],
     ]);
+    expect(outbox.dictionary.series(rows[0]![1])).toEqual({ device: 'inverter-1', metric: 'ac_power_w', unit: 'W', point: 'sunspec.103.W' });
+    expect(outbox.dictionary.series(rows[1]![1])).toEqual({ device: 'inverter-1', metric: 'ac_power_w', unit: 'W' });
+    expect(outbox.dictionary.boot(rows[0]![5]!)).toBe('b1');
     expect(outbox.peekRows(10, 2).map((r) => r[0])).toEqual([3]);
+  });
+
+  it('writes each name once, and finds the names again after a restart', () => {
+    const file = 'names.db';
+    const outbox = open(file);
+    const many = Array.from({ length: 100 }, (_, i) => reading(i, { device: `inverter-${i % 3}`, boot: 'b1' }));
+    outbox.append(many);
+    expect(outbox.pragma('user_version')).toBe(2);
+    outbox.close();
+    const again = open(file);
+    again.append([reading(100, { device: 'inverter-9', boot: 'b2' })]);
+    const peeked = again.peek(1000);
+    expect(peeked.map((r) => r.device)).toEqual([...many.map((r) => r.device), 'inverter-9']);
+    expect(new Set(peeked.map((r) => r.boot))).toEqual(new Set(['b1', 'b2']));
+    const rows = again.peekRows(1000);
+    expect(new Set(rows.map((r) => r[1])).size).toBe(4);
+  });
+
+  it('forgets names written by a transaction the disk refused', () => {
+    const outbox = open('refused-names.db');
+    outbox.append([reading(1)]);
+    outbox.pragma(`max_page_count = ${Number(outbox.pragma('page_count'))}`);
+    const big = Array.from({ length: 2000 }, (_, i) => reading(i, { device: `new-device-${i}` }));
+    expect(() => outbox.append(big)).toThrow(/buffer write failed/);
+    outbox.pragma('max_page_count = 1000000');
+    outbox.append([reading(2, { device: 'new-device-7' })]);
+    expect(outbox.peek(10).map((r) => r.device)).toEqual(['inverter-1', 'new-device-7']);
   });
 
   it.each<[string, [number, number], number[]]>([

@@ -1,28 +1,23 @@
 import type Database from 'better-sqlite3';
-import type { Quality, Reading, ReadingInput } from '@solarhub/shared';
+import { QUALITY_CODES, type Quality, type Reading, type ReadingInput } from '@solarhub/shared';
 import { pino, type Logger } from 'pino';
 import { enforceBounds, reserveSeqs, topSeq, type BoundsOptions, type DropHelpers } from './bounds.js';
 import { BufferWriteError, isWriteFailure, sqliteCode, writeFailureHint } from './errors.js';
-import { GAP_SCHEMA, createGapStore, type StoredGap } from './gap-store.js';
+import { openDictionary, type Dictionary } from './dictionary.js';
+import { createGapStore, type StoredGap } from './gap-store.js';
 import { openCheckedDatabase } from './recovery.js';
+import { ensureSchema } from './schema.js';
 import { readSeqMark, writeSeqMark } from './seq-floor.js';
 
 /** A reading before it has a sequence number. */
 export type OutboxReading = Omit<ReadingInput, 'seq'>;
 
-/** One buffered reading as the outbox stores it, in column order (what `peekRows` gives; see batch-body.ts). */
-export type OutboxRow = [
-  seq: number,
-  device: string,
-  metric: string,
-  ts: number,
-  value: number,
-  unit: string,
-  quality: Quality,
-  point: string | null,
-  boot: string | null,
-  mono: number | null,
-];
+/**
+ * One buffered reading as the outbox stores it, in column order (what
+ * `peekRows` gives; see batch-body.ts): numbers only, names by id (resolve
+ * them with `Outbox.dictionary`), quality as its QUALITY_CODES code.
+ */
+export type OutboxRow = [seq: number, series: number, ts: number, value: number, quality: number, boot: number | null, mono: number | null];
 
 export interface OutboxStats {
   backlog: number;
@@ -54,6 +49,8 @@ export interface Outbox {
   peek(limit: number, afterSeq?: number): Reading[];
   /** The same as raw rows, without building an object per reading (the sync loop serializes them straight to JSON). */
   peekRows(limit: number, afterSeq?: number): OutboxRow[];
+  /** The series and boot ids of raw rows. */
+  readonly dictionary: Pick<Dictionary, 'series' | 'boot'>;
   /** Deletes exactly the readings with fromSeq <= seq <= toSeq; returns how many. */
   ack(fromSeq: number, toSeq: number): number;
   /** Gap reports not yet acknowledged by the cloud, oldest first. */
@@ -72,45 +69,19 @@ export interface Outbox {
   close(): void;
 }
 
-interface Row {
-  seq: number;
-  device: string;
-  metric: string;
-  ts: number;
-  value: number;
-  unit: string;
-  quality: Quality;
-  point: string | null;
-  boot: string | null;
-  mono: number | null;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS readings (
-  -- AUTOINCREMENT: a sequence number is never reused, even after every row
-  -- was deleted and the process restarted (the cloud dedupes on it).
-  seq     INTEGER PRIMARY KEY AUTOINCREMENT,
-  device  TEXT    NOT NULL,
-  metric  TEXT    NOT NULL,
-  ts      INTEGER NOT NULL,
-  value   REAL    NOT NULL,
-  unit    TEXT    NOT NULL,
-  quality TEXT    NOT NULL DEFAULT 'good',
-  point   TEXT,
-  boot    TEXT,
-  mono    REAL
-);
-${GAP_SCHEMA}`;
+const QUALITY_BY_CODE = new Map<number, Quality>(Object.entries(QUALITY_CODES).map(([name, code]) => [code, name as Quality]));
 
 /** Margin added to the last known sequence when a corrupt file's own high-water mark cannot be read. */
 export const UNKNOWN_SEQ_MARGIN = 10_000_000;
 const SEQ_MARK_EVERY_MS = 60_000;
 
-function toReading(row: Row): Reading {
-  const reading: Reading = { seq: row.seq, device: row.device, metric: row.metric, ts: row.ts, value: row.value, unit: row.unit, quality: row.quality };
-  if (row.point !== null) reading.point = row.point;
-  if (row.boot !== null) reading.boot = row.boot;
-  if (row.mono !== null) reading.mono = row.mono;
+function toReading(row: OutboxRow, dictionary: Dictionary): Reading {
+  const [seq, series, ts, value, quality, boot, mono] = row;
+  const s = dictionary.series(series);
+  const reading: Reading = { seq, device: s.device, metric: s.metric, ts, value, unit: s.unit, quality: QUALITY_BY_CODE.get(quality) ?? 'uncertain' };
+  if (s.point !== undefined) reading.point = s.point;
+  if (boot !== null) reading.boot = dictionary.boot(boot);
+  if (mono !== null) reading.mono = mono;
   return reading;
 }
 
@@ -144,16 +115,13 @@ export function openOutbox(file: string, options: OutboxOptions = {}): Outbox {
   // synced, so a reading we wrote is still there after the power comes back.
   // Polls write one transaction each: one fsync per poll, not per reading.
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  db.exec(SCHEMA);
+  ensureSchema(db, log);
+  const dictionary = openDictionary(db);
   const gapStore = createGapStore(db);
   if (quarantined) continueAfterQuarantine(db, file, quarantined, gapStore);
 
-  const insert = db.prepare(
-    'INSERT INTO readings (device, metric, ts, value, unit, quality, point, boot, mono) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const SELECT = 'SELECT seq, device, metric, ts, value, unit, quality, point, boot, mono FROM readings WHERE seq > ? ORDER BY seq LIMIT ?';
-  const select = db.prepare(SELECT);
-  const selectRows = db.prepare(SELECT).raw();
+  const insert = db.prepare('INSERT INTO readings (series, ts, value, quality, boot, mono) VALUES (?, ?, ?, ?, ?, ?)');
+  const selectRows = db.prepare('SELECT seq, series, ts, value, quality, boot, mono FROM readings WHERE seq > ? ORDER BY seq LIMIT ?').raw();
   const remove = db.prepare('DELETE FROM readings WHERE seq BETWEEN ? AND ?');
   const ends = db.prepare('SELECT (SELECT seq FROM readings ORDER BY seq LIMIT 1) AS oldestSeq, (SELECT seq FROM readings ORDER BY seq DESC LIMIT 1) AS newestSeq');
   const oldest = db.prepare('SELECT ts FROM readings ORDER BY seq LIMIT 1');
@@ -191,7 +159,9 @@ export function openOutbox(file: string, options: OutboxOptions = {}): Outbox {
     let first = -1;
     let last = -1;
     for (const r of readings) {
-      const info = insert.run(r.device, r.metric, Math.trunc(r.ts), r.value, r.unit, r.quality ?? 'good', r.point ?? null, r.boot ?? null, r.mono ?? null);
+      const series = dictionary.seriesId(r);
+      const boot = r.boot === undefined ? null : dictionary.bootId(r.boot);
+      const info = insert.run(series, Math.trunc(r.ts), r.value, QUALITY_CODES[r.quality ?? 'good'], boot, r.mono ?? null);
       last = Number(info.lastInsertRowid);
       if (first < 0) first = last;
     }
@@ -218,12 +188,15 @@ export function openOutbox(file: string, options: OutboxOptions = {}): Outbox {
   mark();
   return {
     quarantinedTo: quarantined?.movedTo ?? null,
+    dictionary,
     append(readings) {
       if (readings.length === 0) return null;
       let result: { firstSeq: number; lastSeq: number } | null;
       try {
         result = appendAll(readings);
       } catch (err) {
+        // Names first written by the rolled-back transaction are gone again.
+        dictionary.reload();
         if (!isWriteFailure(err)) throw err;
         throw noteFailure(err, readings);
       }
@@ -236,7 +209,7 @@ export function openOutbox(file: string, options: OutboxOptions = {}): Outbox {
       return result;
     },
     peek(limit, afterSeq = 0) {
-      return (select.all(afterSeq, Math.max(0, Math.trunc(limit))) as Row[]).map(toReading);
+      return (selectRows.all(afterSeq, Math.max(0, Math.trunc(limit))) as OutboxRow[]).map((row) => toReading(row, dictionary));
     },
     peekRows(limit, afterSeq = 0) {
       return selectRows.all(afterSeq, Math.max(0, Math.trunc(limit))) as OutboxRow[];

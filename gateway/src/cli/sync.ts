@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
+import { packReadings } from '@solarhub/shared';
 import { openOutbox } from '../buffer/outbox.js';
 import { OUTBOX_FILE } from '../daemon.js';
 import { createCloudClient } from '../sync/cloud-client.js';
@@ -44,7 +45,7 @@ export function syncCommand(io: CliIo, defaultConfig: string): Command {
             if (readings.length === 0) break;
             let ack;
             try {
-              ack = await client.ingest({ sentAt: io.now(), readings, devices: [] });
+              ack = await client.ingest({ sentAt: io.now(), ...packReadings(readings), devices: [] });
             } catch (err) {
               throw explained(err, { target: config.cloud.url, now: io.now() });
             }

@@ -1,4 +1,4 @@
-import type { DeviceReport, GapReport, SyncStatusReport } from '@solarhub/shared';
+import { QUALITY_CODES, type BatchSeries, type DeviceReport, type GapReport, type SyncStatusReport } from '@solarhub/shared';
 import type { OutboxRow } from '../buffer/outbox.js';
 
 export interface BatchBody {
@@ -10,59 +10,94 @@ export interface BatchBody {
   lastSeq: number;
 }
 
+/** Resolves the ids of outbox rows (Outbox.dictionary). */
+export interface RowNames {
+  series(id: number): BatchSeries;
+  boot(id: number): string;
+}
+
 /** JSON of a number as JSON.stringify writes it (finite numbers only reach here; the rest become null, as there). */
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 
-/**
- * One outbox row as the JSON of a Reading (the same text JSON.stringify gives
- * for the Reading object, without building the object first): absent
- * optional fields are left out.
- */
-export function readingJson(row: OutboxRow, quote: (s: string) => string = JSON.stringify): string {
-  const [seq, device, metric, ts, value, unit, quality, point, boot, mono] = row;
-  let text = `{"seq":${seq},"device":${quote(device)},"metric":${quote(metric)},"ts":${num(ts)},"value":${num(value)},"unit":${quote(unit)},"quality":${quote(quality)}`;
-  if (point !== null) text += `,"point":${quote(point)}`;
-  if (boot !== null) text += `,"boot":${quote(boot)}`;
-  if (mono !== null) text += `,"mono":${num(mono)}`;
-  return `${text}}`;
+const QUALITY_JSON = new Map<number, string>(Object.entries(QUALITY_CODES).map(([name, code]) => [code, JSON.stringify(name)]));
+const GOOD = QUALITY_CODES.good;
+
+/** Batch-local index of an outbox id, listing the JSON of each new one once. */
+class IndexList {
+  readonly json: string[] = [];
+  private readonly index = new Map<number, number>();
+  /** The index, and the bytes a first listing adds (0 when listed already). */
+  lookup(id: number, toJson: (id: number) => string): { i: number; text: string | null } {
+    const i = this.index.get(id);
+    if (i !== undefined) return { i, text: null };
+    return { i: this.json.length, text: toJson(id) };
+  }
+  add(id: number, text: string): void {
+    this.index.set(id, this.json.length);
+    this.json.push(text);
+  }
 }
 
 /**
- * Serializes an IngestBatch from raw outbox rows, taking them in order until
- * the next would push the JSON past `maxBytes` (at least one reading always
- * goes, so a single huge reading cannot stall the queue). Each row is
- * serialized once, straight from the row: its length decides the cut and the
- * text becomes the body. Device, metric, unit and point names repeat, so
- * their JSON is made once per batch.
+ * Serializes an IngestBatch (readings by column, see shared ReadingColumns)
+ * from raw outbox rows, taking them in order until the next would push the
+ * JSON past `maxBytes` (at least one reading always goes, so a single huge
+ * reading cannot stall the queue). Each number is turned into text once: its
+ * length decides the cut and the text becomes the body.
  */
 export function buildBatchBody(
   offered: readonly OutboxRow[],
   maxBytes: number,
   rest: { sentAt: number; devices: DeviceReport[]; gaps: GapReport[]; syncStatus?: SyncStatusReport | undefined },
+  names: RowNames,
 ): BatchBody {
   const head = `{"sentAt":${rest.sentAt},"devices":${JSON.stringify(rest.devices)},"gaps":${JSON.stringify(rest.gaps)}${
     rest.syncStatus ? `,"syncStatus":${JSON.stringify(rest.syncStatus)}` : ''
-  },"readings":[`;
-  const quoted = new Map<string, string>();
-  const quote = (s: string): string => {
-    let q = quoted.get(s);
-    if (q === undefined) {
-      q = JSON.stringify(s);
-      quoted.set(s, q);
-    }
-    return q;
-  };
-  let size = Buffer.byteLength(head) + 2;
-  let body = head;
+  }`;
+  const series = new IndexList();
+  const boots = new IndexList();
+  const seriesJson = (id: number) => JSON.stringify(names.series(id));
+  const bootJson = (id: number) => JSON.stringify(names.boot(id));
+  const cols = { seq: [] as string[], series: [] as number[], ts: [] as string[], value: [] as string[], quality: [] as string[], boot: [] as string[], mono: [] as string[] };
+  let allGood = true;
+  let anyBoot = false;
+  let anyMono = false;
+  // Head, the column names and brackets: a fixed overhead.
+  let size = Buffer.byteLength(head) + 128;
   let count = 0;
-  for (const row of offered) {
-    const text = readingJson(row, quote);
-    // Readings are ASCII apart from rare point names; length is bytes for ASCII.
-    const bytes = text.length + 1;
+  for (const [seq, seriesId, ts, value, quality, boot, mono] of offered) {
+    const s = series.lookup(seriesId, seriesJson);
+    const b = boot === null ? null : boots.lookup(boot, bootJson);
+    const seqText = String(seq);
+    const tsText = num(ts);
+    const valueText = num(value);
+    const qualityText = QUALITY_JSON.get(quality) ?? '"uncertain"';
+    const bootText = b === null ? 'null' : String(b.i);
+    const monoText = mono === null ? 'null' : num(mono);
+    // Each value and its comma, in every column (optional ones counted as if sent).
+    let bytes = seqText.length + String(s.i).length + tsText.length + valueText.length + qualityText.length + bootText.length + monoText.length + 7;
+    if (s.text !== null) bytes += Buffer.byteLength(s.text) + 1;
+    if (b !== null && b.text !== null) bytes += Buffer.byteLength(b.text) + 1;
     if (count > 0 && size + bytes > maxBytes) break;
-    body += count > 0 ? `,${text}` : text;
+    if (s.text !== null) series.add(seriesId, s.text);
+    if (b !== null && b.text !== null) boots.add(boot!, b.text);
+    cols.seq.push(seqText);
+    cols.series.push(s.i);
+    cols.ts.push(tsText);
+    cols.value.push(valueText);
+    cols.quality.push(qualityText);
+    cols.boot.push(bootText);
+    cols.mono.push(monoText);
+    if (quality !== GOOD) allGood = false;
+    if (boot !== null) anyBoot = true;
+    if (mono !== null) anyMono = true;
     size += bytes;
     count++;
   }
-  return { json: `${body}]}`, count, firstSeq: count > 0 ? offered[0]![0] : 0, lastSeq: count > 0 ? offered[count - 1]![0] : 0 };
+  let readings = `"seq":[${cols.seq.join(',')}],"series":[${cols.series.join(',')}],"ts":[${cols.ts.join(',')}],"value":[${cols.value.join(',')}]`;
+  if (!allGood) readings += `,"quality":[${cols.quality.join(',')}]`;
+  if (anyBoot) readings += `,"boot":[${cols.boot.join(',')}]`;
+  if (anyMono) readings += `,"mono":[${cols.mono.join(',')}]`;
+  const json = `${head},"series":[${series.json.join(',')}],"boots":[${boots.json.join(',')}],"readings":{${readings}}}`;
+  return { json, count, firstSeq: count > 0 ? offered[0]![0] : 0, lastSeq: count > 0 ? offered[count - 1]![0] : 0 };
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { DeviceReport } from '@solarhub/shared';
+import { unpackReadings, type DeviceReport } from '@solarhub/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openOutbox, type Outbox } from '../buffer/outbox.js';
 import { captureLog } from '../testing/capture-log.js';
@@ -52,7 +52,7 @@ async function setup(opts: { readings: number; maxBatchReadings?: number; interv
   return { cloud, outbox, sync, lines };
 }
 
-const seqsOf = (cloud: CloudStandIn) => cloud.requests.map((r) => r.batch?.readings.map((x) => x.seq));
+const seqsOf = (cloud: CloudStandIn) => cloud.requests.map((r) => r.batch?.readings.seq);
 
 describe('sync loop against an HTTP stand-in for the cloud', () => {
   it('sends gzip JSON with the token, batch after batch without waiting, and deletes what was acknowledged', async () => {
@@ -66,7 +66,7 @@ describe('sync loop against an HTTP stand-in for the cloud', () => {
     expect(first.headers['content-type']).toBe('application/json');
     expect(first.headers.authorization).toBe('Bearer shg_secret');
     expect(first.batch!.devices).toEqual([device]);
-    expect(first.batch!.readings[0]).toMatchObject({ seq: 1, device: 'inverter-1', metric: 'ac_power_w', value: 0, point: 'sunspec.103.W' });
+    expect(unpackReadings(first.batch!)[0]).toMatchObject({ seq: 1, device: 'inverter-1', metric: 'ac_power_w', value: 0, point: 'sunspec.103.W' });
     expect(sync.status()).toMatchObject({ lastError: null, backlog: 0, consecutiveFailures: 0 });
     expect(sync.status().lastSuccessAt).toBeGreaterThan(0);
   });
@@ -131,7 +131,7 @@ describe('sync loop against an HTTP stand-in for the cloud', () => {
     sync.start();
     await until(() => cloud.requests.length >= 3, 'three device reports');
     for (const request of cloud.requests) {
-      expect(request.batch).toMatchObject({ readings: [], devices: [device] });
+      expect(request.batch).toMatchObject({ readings: { seq: [] }, devices: [device] });
     }
   });
 
@@ -156,7 +156,7 @@ describe('sync loop against an HTTP stand-in for the cloud', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const seqs = (JSON.parse(gunzipSync(Buffer.concat(chunks)).toString()) as { readings: Array<{ seq: number }> }).readings.map((r) => r.seq);
+        const seqs = (JSON.parse(gunzipSync(Buffer.concat(chunks)).toString()) as { readings: { seq: number[] } }).readings.seq;
         const index = seen.push(seqs) - 1;
         if (!answeredFirst) sentBeforeFirstAnswer++;
         maxOpen = Math.max(maxOpen, ++open);

@@ -4,13 +4,15 @@ import type { StoredGap } from '../buffer/gap-store.js';
 import type { OutboxRow } from '../buffer/outbox.js';
 import { errorMessage } from '../errors.js';
 import { backoffDelay } from './backoff.js';
-import { buildBatchBody } from './batch-body.js';
+import { buildBatchBody, type RowNames } from './batch-body.js';
 import { CloudHttpError, CloudUnavailableError, type CloudClient } from './cloud-client.js';
 import { writeStatusFile, type LocalSyncStatus } from './status-file.js';
 
 /** What the sync loop needs of the outbox. */
 export interface SyncSource {
   peekRows(limit: number, afterSeq?: number): OutboxRow[];
+  /** Names of the rows' series and boot ids. */
+  readonly dictionary: RowNames;
   ack(fromSeq: number, toSeq: number): number;
   stats(): { backlog: number; oldestTs: number | null; oldestSeq: number | null; newestSeq: number | null };
   gaps(limit?: number): StoredGap[];
@@ -155,7 +157,7 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
       devices: header ? options.devices() : [],
       gaps,
       syncStatus: header ? report() : undefined,
-    });
+    }, outbox.dictionary);
     // Full by count, or cut by bytes: more is waiting.
     const more = offered.length >= options.maxBatchReadings || body.count < offered.length;
     return { json: body.json, count: body.count, first: body.firstSeq, last: body.lastSeq, gaps, header, more };

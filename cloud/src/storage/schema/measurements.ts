@@ -1,4 +1,4 @@
-import { bigint, doublePrecision, index, pgTable, primaryKey, smallint, uuid } from 'drizzle-orm/pg-core';
+import { bigint, doublePrecision, index, pgTable, smallint, uuid } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.js';
 
 /**
@@ -6,9 +6,12 @@ import { tstz } from './columns.js';
  * Partitioned by RANGE on `ts` in weekly partitions plus a default one, and
  * its series index carries `INCLUDE (value)`: both by the custom migration
  * drizzle/0001_partition_measurements.sql, which drizzle's table builder
- * cannot express (see ../../timeseries/). The primary key includes `ts`
- * because a unique index on a partitioned table must contain the partition
- * key; idempotency comes from `ingest_ranges`, not from this key.
+ * cannot express (see ../../timeseries/). No primary key: a unique index on
+ * a partitioned table must contain the partition key, so it could not make
+ * (gateway_id, seq) unique anyway. Idempotency comes from `ingest_ranges`,
+ * written in the same transaction as the rows under the gateway's lock
+ * (ingest/store-batch.ts). The key's upkeep was a third of the insert cost
+ * (bench `drain`); `gateway_id` and `seq` stay for audits and replays.
  * `quality` holds a code from ../quality.ts.
  */
 export const measurements = pgTable(
@@ -22,7 +25,6 @@ export const measurements = pgTable(
     seq: bigint('seq', { mode: 'number' }).notNull(),
   },
   (t) => [
-    primaryKey({ name: 'measurements_pkey', columns: [t.gatewayId, t.seq, t.ts] }),
     index('measurements_series_ts_idx').on(t.seriesId, t.ts),
   ],
 );
