@@ -15,6 +15,14 @@ export const AppConfig = z.object({
   /** Session lifetime, ms (default 7 days). */
   sessionTtlMs: z.number().int().positive().default(7 * 24 * 3_600_000),
   /**
+   * A session unused this long is refused (401, as if unknown) and removed, ms
+   * (default 12 hours), within the lifetime above. 12 hours spans a working
+   * day's gaps (meetings, a site visit) and an open dashboard keeps its session
+   * alive, while a laptop left signed in overnight is signed out. Use is
+   * recorded once a minute, hence at least 2 minutes.
+   */
+  sessionIdleTimeoutMs: z.number().int().min(120_000, 'at least 2 minutes (last use is recorded once a minute)').default(12 * 3_600_000),
+  /**
    * Secure session cookies: "auto" (default) when the request came over HTTPS
    * (behind a TLS proxy, set trustProxy), "always", or "never" (plain http only).
    */

@@ -9,6 +9,7 @@ import { runMigrations } from './storage/migrate.js';
 import { provisionDemo } from './provisioning/demo.js';
 import { addOperatorCommands, describeRefusal } from './provisioning/commands.js';
 import { startAuthCleanup } from './auth/cleanup.js';
+import { AppConfig } from './config.js';
 
 /** Where the database is: a URL (flag, else DATABASE_URL), else a PGlite folder. */
 const DatabaseOptions = z.object({
@@ -68,9 +69,10 @@ async function serve(raw: Record<string, unknown>): Promise<void> {
   const options = parseOptions(ServeOptions, withDatabaseEnv(raw));
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const database = await openMigrated(options, log);
-  const app = buildApp({ database, log, config: { trustProxy: options.trustProxy, cookieSecure: options.cookieSecure } });
-  // Expired sessions, reset tokens and rate-limit windows: every 15 minutes, on one replica at a time.
-  const stopAuthCleanup = startAuthCleanup(database, log);
+  const config = AppConfig.parse({ trustProxy: options.trustProxy, cookieSecure: options.cookieSecure });
+  const app = buildApp({ database, log, config });
+  // Expired and idle sessions, reset tokens and rate-limit windows: every 15 minutes, on one replica at a time.
+  const stopAuthCleanup = startAuthCleanup(database, log, { sessionIdleTimeoutMs: config.sessionIdleTimeoutMs });
   // Weekly partitions ahead and retention: now, then hourly, on one replica at a time.
   const jobs = startTimeseriesJobs({ database, log });
   let stopping = false;

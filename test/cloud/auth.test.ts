@@ -159,8 +159,8 @@ describe.each(BACKENDS)('sign-in, sessions and CSRF on %s', (backend) => {
   });
 
   it('cleans up expired sessions', async () => {
-    const expired = await createSession(cloud.database.db, owner.userId, { ttlMs: -1000, cookieSecure: 'auto' }, {});
-    const live = await createSession(cloud.database.db, owner.userId, { ttlMs: 60_000, cookieSecure: 'auto' }, {});
+    const expired = await createSession(cloud.database.db, owner.userId, { ttlMs: -1000 }, {});
+    const live = await createSession(cloud.database.db, owner.userId, { ttlMs: 60_000 }, {});
     expect((await call(cloud, 'GET', '/api/v1/auth/session', { headers: { cookie: `solarhub_session=${expired.token}` } })).status).toBe(401);
     expect((await cleanupAuth(cloud.database.db)).sessions).toBeGreaterThanOrEqual(1);
     expect((await call(cloud, 'GET', '/api/v1/auth/session', { headers: { cookie: `solarhub_session=${live.token}` } })).status).toBe(200);

@@ -61,7 +61,7 @@ export function sessionCredentials(cloud: Cloud, member: Member): Credentials {
     kind: 'session',
     label: `${member.role} (session)`,
     headers: async () => {
-      const s = await createSession(cloud.database.db, member.userId, { ttlMs: 3_600_000, cookieSecure: 'auto' }, {});
+      const s = await createSession(cloud.database.db, member.userId, { ttlMs: 3_600_000 }, {});
       return { cookie: `${PLAIN_COOKIE}=${s.token}`, [CSRF_HEADER]: s.csrfToken };
     },
   };

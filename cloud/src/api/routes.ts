@@ -1,6 +1,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { defaultAccess, type Access } from '../auth/access.js';
 import { authorizeHook } from '../auth/authorize.js';
+import { sessionSettingsOf } from '../auth/sessions.js';
 import type { AppConfig } from '../config.js';
 import type { Db } from '../storage/database.js';
 import { apiTokenRoutes } from './api-tokens.js';
@@ -44,7 +45,7 @@ export async function readApiRoutes(app: FastifyInstance, options: ReadApiOption
       }
     }
   });
-  app.addHook('onRequest', authorizeHook({ db: options.db, sessions: { ttlMs: options.config.sessionTtlMs, cookieSecure: options.config.cookieSecure } }));
+  app.addHook('onRequest', authorizeHook({ db: options.db, sessions: sessionSettingsOf(options.config) }));
   const registry = new ApiRegistry();
   const ctx: ApiContext = { app, registry, db: options.db, config: options.config };
   authRoutes(ctx);

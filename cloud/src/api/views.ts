@@ -265,6 +265,7 @@ export const ApiTokenView = z.object({
   memberId: Id.nullable(),
   tokenPrefix: z.string(),
   expiresAt: Time.nullable(),
+  lastUsedAt: Time.nullable().describe('Last authentication with the token, to the minute (null: never used)'),
   revokedAt: Time.nullable(),
   createdAt: Time,
 });
@@ -275,6 +276,7 @@ export const apiTokenView = (t: ApiTokenRow): z.infer<typeof ApiTokenView> => ({
   memberId: t.memberId,
   tokenPrefix: t.tokenPrefix,
   expiresAt: isoOrNull(t.expiresAt),
+  lastUsedAt: isoOrNull(t.lastUsedAt),
   revokedAt: isoOrNull(t.revokedAt),
   createdAt: iso(t.createdAt),
 });

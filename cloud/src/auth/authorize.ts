@@ -8,6 +8,7 @@ import { MEMBER_ROLES } from '../storage/schema/vocabulary.js';
 import { CSRF_HEADER, findSession, sessionTokenOf, type SessionSettings } from './sessions.js';
 import { TENANT_ENTITIES, defaultAccess, isUnsafeMethod, sameSecret, type Access, type TenantEntity } from './access.js';
 import { bearerToken } from './bearer-hooks.js';
+import { recordUse, touchApiToken, useIsStale } from './last-use.js';
 import { can, canGrant, type MemberRole } from './permissions.js';
 import type { Principal, Tenant } from './request-context.js';
 import { hashToken } from './tokens.js';
@@ -75,10 +76,12 @@ async function authenticate(options: AuthorizeOptions, request: FastifyRequest, 
       member_role: string | null;
       revoked: boolean;
       expired: boolean;
+      use_stale: boolean;
     }>(
       options.db,
       sql`SELECT t.id, t.organization_id, t.role, t.member_id, m.role AS member_role,
-                 t.revoked_at IS NOT NULL AS revoked, coalesce(t.expires_at <= now(), false) AS expired
+                 t.revoked_at IS NOT NULL AS revoked, coalesce(t.expires_at <= now(), false) AS expired,
+                 ${useIsStale(sql`t.last_used_at`)} AS use_stale
           FROM api_tokens t LEFT JOIN organization_members m ON m.id = t.member_id
           WHERE t.token_hash = ${hashToken(token)}`,
     );
@@ -88,6 +91,8 @@ async function authenticate(options: AuthorizeOptions, request: FastifyRequest, 
     }
     if (row.revoked) throw forbidden('token_revoked', 'This API token has been revoked');
     const role = Role.parse(row.role);
+    // At most one write a minute per token; a failure is logged, the request goes on.
+    if (row.use_stale) await recordUse(request.log, { tokenId: row.id }, () => touchApiToken(options.db, row.id));
     return {
       kind: 'api_token',
       tokenId: row.id,
@@ -98,7 +103,7 @@ async function authenticate(options: AuthorizeOptions, request: FastifyRequest, 
   }
   const token = sessionTokenOf(request, options.sessions.cookieSecure);
   if (!token) return null;
-  const session = await findSession(options.db, token);
+  const session = await findSession(options.db, token, { idleTimeoutMs: options.sessions.idleTimeoutMs, log: request.log });
   return session ? { kind: 'session', ...session } : null;
 }
 

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config.js';
 import type { DbOrTx } from '../storage/database.js';
 import { queryRows } from '../storage/rows.js';
 import { parseCookies, serializeCookie } from './cookies.js';
+import { agoMs, recordUse, touchSession, useIsStale, type WarnLog } from './last-use.js';
 import { hashToken } from './tokens.js';
 
 /**
@@ -19,8 +21,15 @@ export const CSRF_HEADER = 'x-csrf-token';
 export type CookieSecurity = 'auto' | 'always' | 'never';
 
 export interface SessionSettings {
+  /** Absolute lifetime from sign-in, ms (the cookie's Max-Age too). */
   ttlMs: number;
+  /** A session unused this long, ms, is refused like an unknown one (and removed by the cleanup job). */
+  idleTimeoutMs: number;
   cookieSecure: CookieSecurity;
+}
+
+export function sessionSettingsOf(config: Pick<AppConfig, 'sessionTtlMs' | 'sessionIdleTimeoutMs' | 'cookieSecure'>): SessionSettings {
+  return { ttlMs: config.sessionTtlMs, idleTimeoutMs: config.sessionIdleTimeoutMs, cookieSecure: config.cookieSecure };
 }
 
 export function secureCookies(request: FastifyRequest, mode: CookieSecurity): boolean {
@@ -46,7 +55,7 @@ export interface SessionRef {
 export async function createSession(
   db: DbOrTx,
   userId: string,
-  settings: SessionSettings,
+  settings: Pick<SessionSettings, 'ttlMs'>,
   meta: { userAgent?: string | undefined; ip?: string | undefined },
 ): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
@@ -59,26 +68,39 @@ export async function createSession(
   return { token, csrfToken, expiresAt };
 }
 
-/** The live session of a token (unexpired, user not disabled), or null. */
-export async function findSession(db: DbOrTx, token: string): Promise<SessionRef | null> {
-  const [row] = await queryRows<{ id: string; user_id: string; email: string; csrf_token: string }>(
+/**
+ * The live session of a token (unexpired, used within the idle timeout, user
+ * not disabled), or null: an idle session is refused exactly like an unknown
+ * one. Records the use (last_seen_at) when the stamp is over a minute old; a
+ * failure to record is logged, never fatal.
+ */
+export async function findSession(
+  db: DbOrTx,
+  token: string,
+  options: { idleTimeoutMs: number; log: WarnLog },
+): Promise<SessionRef | null> {
+  const [row] = await queryRows<{ id: string; user_id: string; email: string; csrf_token: string; use_stale: boolean }>(
     db,
-    sql`SELECT s.id, s.user_id, u.email, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = ${hashToken(token)} AND s.expires_at > now() AND u.disabled_at IS NULL`,
+    sql`SELECT s.id, s.user_id, u.email, s.csrf_token, ${useIsStale(sql`s.last_seen_at`)} AS use_stale
+        FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = ${hashToken(token)} AND s.expires_at > now()
+          AND s.last_seen_at > ${agoMs(options.idleTimeoutMs)} AND u.disabled_at IS NULL`,
   );
-  return row ? { sessionId: row.id, userId: row.user_id, email: row.email, csrfToken: row.csrf_token } : null;
+  if (!row) return null;
+  if (row.use_stale) await recordUse(options.log, { sessionId: row.id }, () => touchSession(db, row.id));
+  return { sessionId: row.id, userId: row.user_id, email: row.email, csrfToken: row.csrf_token };
 }
 
 export async function deleteSession(db: DbOrTx, sessionId: string): Promise<void> {
   await db.execute(sql`DELETE FROM sessions WHERE id = ${sessionId}::uuid`);
 }
 
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, settings: SessionSettings): void {
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, settings: Pick<SessionSettings, 'ttlMs' | 'cookieSecure'>): void {
   const secure = secureCookies(request, settings.cookieSecure);
   void reply.header('set-cookie', serializeCookie(sessionCookieName(secure), token, { maxAgeSeconds: settings.ttlMs / 1000, secure }));
 }
 
-export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply, settings: SessionSettings): void {
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply, settings: Pick<SessionSettings, 'cookieSecure'>): void {
   const secure = secureCookies(request, settings.cookieSecure);
   void reply.header('set-cookie', serializeCookie(sessionCookieName(secure), '', { maxAgeSeconds: 0, secure }));
 }
