@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeviceStatus, DeviceType, Protocol, Quality } from './enums.js';
 import { MetricName } from './metrics.js';
+import { numberColumn } from './number-column.js';
 
 /**
  * A device key names a device within its site, as the installer configured it
@@ -102,8 +103,6 @@ export type SyncStatusReport = z.infer<typeof SyncStatusReport>;
 export const BatchSeries = Reading.pick({ device: true, metric: true, unit: true, point: true });
 export type BatchSeries = z.infer<typeof BatchSeries>;
 
-const column = <T extends z.ZodType>(element: T) => z.array(element).max(MAX_READINGS_PER_BATCH);
-
 /**
  * A batch's readings by column (reading i is the i-th element of each
  * array): numbers in flat arrays parse and validate in a fraction of the
@@ -114,15 +113,17 @@ const column = <T extends z.ZodType>(element: T) => z.array(element).max(MAX_REA
  * convert from and to Reading objects.
  */
 export const ReadingColumns = z.object({
-  seq: column(Sequence),
+  seq: numberColumn({ integer: true, min: 0, maxItems: MAX_READINGS_PER_BATCH }),
   /** Index into the batch's `series`. */
-  series: column(z.number().int().nonnegative()),
-  ts: column(Reading.shape.ts),
-  value: column(Reading.shape.value),
-  quality: column(Quality).optional(),
+  series: numberColumn({ integer: true, min: 0, maxItems: MAX_READINGS_PER_BATCH }),
+  /** Wall-clock time of each reading, milliseconds since the Unix epoch (UTC). */
+  ts: numberColumn({ integer: true, min: 0, maxItems: MAX_READINGS_PER_BATCH }),
+  value: numberColumn({ integer: false, maxItems: MAX_READINGS_PER_BATCH }),
+  quality: z.array(Quality).max(MAX_READINGS_PER_BATCH).optional(),
   /** Index into the batch's `boots`, or null when unknown. */
-  boot: column(z.number().int().nonnegative().nullable()).optional(),
-  mono: column(z.number().nonnegative().nullable()).optional(),
+  boot: numberColumn({ integer: true, min: 0, nullable: true, maxItems: MAX_READINGS_PER_BATCH }).optional(),
+  /** The gateway's monotonic clock at each reading (ms), or null when unknown. */
+  mono: numberColumn({ integer: false, min: 0, nullable: true, maxItems: MAX_READINGS_PER_BATCH }).optional(),
 });
 export type ReadingColumns = z.infer<typeof ReadingColumns>;
 

@@ -22,6 +22,17 @@ const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 const QUALITY_JSON = new Map<number, string>(Object.entries(QUALITY_CODES).map(([name, code]) => [code, JSON.stringify(name)]));
 const GOOD = QUALITY_CODES.good;
 
+/** JSON of each series, made once per dictionary entry (the dictionary hands out the same object for an id). */
+const seriesJsonCache = new WeakMap<BatchSeries, string>();
+function seriesJsonOf(s: BatchSeries): string {
+  let json = seriesJsonCache.get(s);
+  if (json === undefined) {
+    json = JSON.stringify(s);
+    seriesJsonCache.set(s, json);
+  }
+  return json;
+}
+
 /** Batch-local index of an outbox id, listing the JSON of each new one once. */
 class IndexList {
   readonly json: string[] = [];
@@ -56,7 +67,7 @@ export function buildBatchBody(
   }`;
   const series = new IndexList();
   const boots = new IndexList();
-  const seriesJson = (id: number) => JSON.stringify(names.series(id));
+  const seriesJson = (id: number) => seriesJsonOf(names.series(id));
   const bootJson = (id: number) => JSON.stringify(names.boot(id));
   const cols = { seq: [] as string[], series: [] as number[], ts: [] as string[], value: [] as string[], quality: [] as string[], boot: [] as string[], mono: [] as string[] };
   let allGood = true;
