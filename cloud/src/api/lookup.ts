@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { notFound } from '../http/errors.js';
-import type { Db } from '../storage/database.js';
+import type { DbOrTx } from '../storage/database.js';
 import { devices, sites, type DeviceRow, type SiteRow } from '../storage/schema/index.js';
 
 /** The site if it belongs to the organization; 404 otherwise (other tenants' ids are indistinguishable from unknown ones). */
-export async function siteOfOrganization(db: Db, organizationId: string, siteId: string): Promise<SiteRow> {
+export async function siteOfOrganization(db: DbOrTx, organizationId: string, siteId: string): Promise<SiteRow> {
   const [site] = await db
     .select()
     .from(sites)
@@ -13,7 +13,7 @@ export async function siteOfOrganization(db: Db, organizationId: string, siteId:
   return site;
 }
 
-export async function deviceOfOrganization(db: Db, organizationId: string, deviceId: string): Promise<DeviceRow> {
+export async function deviceOfOrganization(db: DbOrTx, organizationId: string, deviceId: string): Promise<DeviceRow> {
   const [row] = await db
     .select({ device: devices })
     .from(devices)

@@ -36,14 +36,14 @@ function rejectUnknownOrRevoked(reply: FastifyReply, kind: TokenKind, row: { rev
 export function gatewayAuthHook(db: Db): Hook {
   return async (request, reply) => {
     const token = bearerToken(request, reply, 'gateway');
-    const [row] = await queryRows<{ id: string; site_id: string; revoked_at: unknown }>(
+    const [row] = await queryRows<{ id: string; site_id: string; organization_id: string; revoked_at: unknown }>(
       db,
       // No cache: a revoked or deleted gateway is refused from its next request on.
-      sql`SELECT id, site_id, CASE WHEN deleted_at IS NULL THEN revoked_at ELSE coalesce(revoked_at, deleted_at) END AS revoked_at
+      sql`SELECT id, site_id, organization_id, CASE WHEN deleted_at IS NULL THEN revoked_at ELSE coalesce(revoked_at, deleted_at) END AS revoked_at
           FROM gateways WHERE token_hash = ${hashToken(token)}`,
     );
     rejectUnknownOrRevoked(reply, 'gateway', row);
-    request.gateway = { id: row!.id, siteId: row!.site_id };
+    request.gateway = { id: row!.id, siteId: row!.site_id, organizationId: row!.organization_id };
   };
 }
 

@@ -2,4 +2,6 @@
 export interface GatewayRef {
   id: string;
   siteId: string;
+  /** Its tenant: the ingest's writes run under withTenant(db, organizationId, ...). */
+  organizationId: string;
 }

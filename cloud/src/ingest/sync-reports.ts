@@ -1,6 +1,7 @@
 import type { IngestBatch } from '@solarhub/shared';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../storage/database.js';
+import { withTenant } from '../storage/tenancy.js';
 import type { GatewayRef } from './gateway-ref.js';
 import { MAX_TIMESTAMP_MS } from './timestamps.js';
 
@@ -11,13 +12,15 @@ const at = (ms: number | null | undefined) => (ms === null || ms === undefined |
  * Idempotent: a repeated gap report changes nothing, a grown one replaces
  * the smaller; a status older than the stored one is ignored. Runs after the
  * readings' transaction: a crash in between only means the gateway sends the
- * reports again (it deletes them only after a 200).
+ * reports again (it deletes them only after a 200). Runs as the app role in
+ * the gateway's tenant: row-level security refuses rows of another tenant's
+ * gateway.
  */
 export async function storeSyncReports(db: Db, gateway: GatewayRef, batch: IngestBatch): Promise<void> {
   const gaps = batch.gaps ?? [];
   const status = batch.syncStatus;
   if (gaps.length === 0 && !status) return;
-  await db.transaction(async (tx) => {
+  await withTenant(db, gateway.organizationId, async (tx) => {
     for (const g of gaps) {
       await tx.execute(sql`
         INSERT INTO gateway_gaps (gateway_id, from_seq, to_seq, from_ts, to_ts, count, reason)
