@@ -19,7 +19,9 @@ export { hashToken, issueToken, type IssuedToken, type TokenKind } from './auth/
 export { HttpError, toApiError, type ErrorDetail } from './http/errors.js';
 export { maintainPartitions, listPartitions, type PartitionMaintenanceOptions, type PartitionMaintenanceResult } from './timeseries/partitions.js';
 export { enforceRetention, type RetentionOptions, type RetentionResult } from './timeseries/retention.js';
-export { counterBuckets, gaugeBuckets, type Agg, type BucketRange, type BucketValue, type GaugeAgg } from './timeseries/series-query.js';
+export { counterBuckets, gaugeBuckets, type Agg, type BucketRange, type BucketValue, type GaugeAgg, type ReadOptions, type ReadSource } from './timeseries/series-query.js';
+export { refreshHourly, HourlyRollupError, type HourlyRefreshOptions, type HourlyRefreshResult } from './timeseries/hourly-refresh.js';
+export { planSources, type SourcePlan } from './timeseries/hourly-plan.js';
 export { alignRange, autoBucket, bucketStart, type Bucket } from './timeseries/buckets.js';
 export { startTimeseriesJobs, type TimeseriesJobs, type TimeseriesJobsOptions } from './timeseries/jobs.js';
 export { withTenant, APP_ROLE } from './storage/tenancy.js';

@@ -90,6 +90,13 @@ async function createPartition(db: Db, p: WeekPartition): Promise<number | null>
     const [exists] = await queryRows<{ oid: string | null }>(tx, sql`SELECT to_regclass(${p.name})::text AS oid`);
     if (exists?.oid) return null;
     await tx.execute(sql`CREATE TABLE ${table} (LIKE ${sql.identifier(PARENT_TABLE)} INCLUDING DEFAULTS)`);
+    // Statements through the parent need no privilege on a partition; the app role must not name one
+    // directly and bypass the parent's row-level security (migration 0006). No role: nothing to revoke.
+    await tx.execute(
+      sql.raw(`DO $$ BEGIN
+        IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'solarhub_app') THEN EXECUTE 'REVOKE ALL ON ${p.name} FROM solarhub_app'; END IF;
+      END $$`),
+    );
     const [moved] = await queryRows<{ n: number | string }>(
       tx,
       sql`WITH moved AS (

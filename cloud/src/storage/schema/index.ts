@@ -14,3 +14,4 @@ export * from './series.js';
 export * from './measurements.js';
 export * from './ingest-ranges.js';
 export * from './gateway-sync.js';
+export * from './measurements-hourly.js';
