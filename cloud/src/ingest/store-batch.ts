@@ -4,6 +4,7 @@ import { badRequest, type ErrorDetail } from '../http/errors.js';
 import type { Db, Tx } from '../storage/database.js';
 import { qualityCode } from '../storage/quality.js';
 import { queryRows } from '../storage/rows.js';
+import { withTenant } from '../storage/tenancy.js';
 import { applyDeviceUpdates, collectDeviceUpdates, resolveDevices } from './devices.js';
 import type { GatewayRef } from './gateway-ref.js';
 import { freshIndexes, mergeRange, seqBounds, type SeqRange } from './ranges.js';
@@ -22,7 +23,8 @@ export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch
   assertTimestamps(batch);
   const { readings } = batch;
   const bounds = seqBounds(readings.seq);
-  return db.transaction(async (tx) => {
+  // As the app role in the gateway's tenant: row-level security checks every write.
+  return withTenant(db, gateway.organizationId, async (tx) => {
     // One writer per gateway at a time: a retried batch racing its original waits here.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${gateway.id}, 0))`);
     const deviceIds = await resolveDevices(tx, gateway, batch);
