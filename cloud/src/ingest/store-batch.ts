@@ -12,10 +12,11 @@ import { collectSeries, resolveSeries, seriesKey } from './series.js';
 import { MAX_TIMESTAMP_MS } from './timestamps.js';
 
 /**
- * Stores a validated batch from a gateway in ONE transaction, idempotently:
- * readings whose seq this gateway already had acknowledged are counted as
- * duplicates and not stored again; [min seq, max seq] of the batch is then
- * acknowledged. Throws HttpError 403 `device_key_taken` (nothing stored) when
+ * Stores a validated batch from a gateway, idempotently: its readings and
+ * their acknowledged range in ONE transaction, where readings whose seq this
+ * gateway already had acknowledged are counted as duplicates and not stored
+ * again and [min seq, max seq] of the batch is then acknowledged; then the
+ * devices' status and last seen. Throws HttpError 403 `device_key_taken` (nothing stored) when
  * a device key belongs to another gateway, 400 `timestamp_out_of_range` for
  * times JavaScript cannot represent.
  */
@@ -24,31 +25,45 @@ export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch
   const { readings } = batch;
   const bounds = seqBounds(readings.seq);
   // As the app role in the gateway's tenant: row-level security checks every write.
-  return withTenant(db, gateway.organizationId, async (tx) => {
-    // One writer per gateway at a time: a retried batch racing its original waits here.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${gateway.id}, 0))`);
+  const { ack, deviceIds } = await withTenant(db, gateway.organizationId, async (tx) => {
     const deviceIds = await resolveDevices(tx, gateway, batch);
-    await applyDeviceUpdates(tx, deviceIds, collectDeviceUpdates(batch));
+    // Series before the lock: looking them up (and creating the rare new one)
+    // needs no order between a gateway's batches, so it overlaps with the
+    // insert of the batch ahead instead of waiting for it.
+    const seriesIds = bounds ? await seriesIdsOf(tx, batch, deviceIds) : [];
+    // One writer per gateway from here to commit: the check against the
+    // acknowledged ranges, the insert and the new range are one step, so a
+    // retried batch racing its original waits here and then finds it stored.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${gateway.id}, 0))`);
     let accepted = 0;
     let duplicates = 0;
     if (bounds) {
       const acknowledged = await selectRanges(tx, gateway.id, bounds);
       const split = freshIndexes(readings.seq, acknowledged);
       duplicates = split.duplicates;
-      if (split.fresh.length > 0) {
-        const { specs, keys } = collectSeries(batch.series, deviceIds);
-        const ids = await resolveSeries(tx, specs);
-        const seriesIds = keys.map((key) => {
-          const id = ids.get(key);
-          if (id === undefined) throw new Error(`series ${key} was not resolved`);
-          return id;
-        });
-        accepted = await insertMeasurements(tx, gateway.id, readings, split.fresh, seriesIds);
-      }
+      if (split.fresh.length > 0) accepted = await insertMeasurements(tx, gateway.id, readings, split.fresh, seriesIds);
       await acknowledge(tx, gateway.id, acknowledged, bounds);
     }
     await tx.execute(sql`UPDATE gateways SET last_seen_at = now() WHERE id = ${gateway.id}::uuid`);
-    return { accepted, duplicates, ackedFrom: bounds?.first ?? null, ackedTo: bounds?.last ?? null };
+    const ack: IngestAck = { accepted, duplicates, ackedFrom: bounds?.first ?? null, ackedTo: bounds?.last ?? null };
+    return { ack, deviceIds };
+  });
+  // Device status and last seen once the readings are stored, in a short
+  // transaction of its own: the device rows stay locked only for it, not
+  // for the whole insert (the gateway's next batch updates them too).
+  const updates = collectDeviceUpdates(batch);
+  if (updates.size > 0) await withTenant(db, gateway.organizationId, (tx) => applyDeviceUpdates(tx, deviceIds, updates));
+  return ack;
+}
+
+/** Series id of each entry of the batch's series list (creating missing series). */
+async function seriesIdsOf(tx: Tx, batch: IngestBatch, deviceIds: Map<string, string>): Promise<number[]> {
+  const { specs, keys } = collectSeries(batch.series, deviceIds);
+  const ids = await resolveSeries(tx, specs);
+  return keys.map((key) => {
+    const id = ids.get(key);
+    if (id === undefined) throw new Error(`series ${key} was not resolved`);
+    return id;
   });
 }
 
