@@ -36,3 +36,4 @@ export { createClaimCode, claimGateway, rotateGatewayToken, revokeGateway, norma
 export { ProvisioningError } from './provisioning/errors.js';
 export { weekPartition, weekStart, type WeekPartition } from './timeseries/weeks.js';
 export { cleanupAuth, startAuthCleanup } from './auth/cleanup.js';
+export { compactIngestRanges } from './ingest/range-compaction.js';

@@ -1,6 +1,8 @@
 import { MAX_READINGS_PER_BATCH, type ReadingInput } from '@solarhub/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { compactIngestRanges } from '@solarhub/cloud';
 import { BACKENDS, T0, batch, count, get, ingest, provision, ranges, readings, startCloud, type Cloud } from './harness.js';
 
 describe.each(BACKENDS)('ingest on %s', (backend) => {
@@ -90,18 +92,25 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     expect(rows.map((r) => Number(r.ms))).toEqual(odd.map((r) => r.ts));
   });
 
-  it('adds nothing for overlapping, re-chunked batches and keeps ranges merged', async () => {
+  it('adds nothing for overlapping, re-chunked batches; maintenance merges the ranges', async () => {
     const p = await provision(cloud);
+    const compact = () => compactIngestRanges(cloud.database.db, { log: pino({ level: 'silent' }) });
     expect((await ingest(cloud, p.gatewayToken, batch(readings(1, 10)))).body).toMatchObject({ accepted: 10, duplicates: 0 });
     expect((await ingest(cloud, p.gatewayToken, batch(readings(5, 15)))).body).toMatchObject({ accepted: 5, duplicates: 6 });
     expect((await ingest(cloud, p.gatewayToken, batch(readings(30, 40)))).body).toMatchObject({ accepted: 11, duplicates: 0 });
+    // Ingest claims only what was not acknowledged, one range per batch.
+    expect(await ranges(cloud, p.gatewayId)).toEqual([[1, 10], [11, 15], [30, 40]]);
+    expect(await compact()).toBe(1);
     expect(await ranges(cloud, p.gatewayId)).toEqual([[1, 15], [30, 40]]);
+    expect(await compact()).toBe(0);
     // Re-chunked resend of everything, in different slices: nothing new.
     for (const [a, b] of [[1, 7], [8, 15], [30, 33], [34, 40]] as const) {
       expect((await ingest(cloud, p.gatewayToken, batch(readings(a, b)))).body).toMatchObject({ accepted: 0, duplicates: b - a + 1 });
     }
     // Filling the gap bridges the two ranges.
     expect((await ingest(cloud, p.gatewayToken, batch(readings(12, 32)))).body).toMatchObject({ accepted: 14, duplicates: 7 });
+    expect(await ranges(cloud, p.gatewayId)).toEqual([[1, 15], [16, 29], [30, 40]]);
+    expect(await compact()).toBe(2);
     expect(await ranges(cloud, p.gatewayId)).toEqual([[1, 40]]);
     expect(await count(cloud, 'measurements', p.gatewayId)).toBe(40);
   });
@@ -114,6 +123,23 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     expect(acks.reduce((n, a) => n + a.body.accepted, 0)).toBe(500);
     expect(acks.reduce((n, a) => n + a.body.duplicates, 0)).toBe(1500);
     expect(await count(cloud, 'measurements', p.gatewayId)).toBe(500);
+  });
+
+  it('stores concurrent overlapping and side-by-side batches exactly once', async () => {
+    const p = await provision(cloud);
+    // Slices of 1..600 that overlap each other, sent all at once, twice over.
+    const slices: [number, number][] = [[1, 100], [101, 200], [50, 150], [201, 400], [390, 600], [1, 600], [301, 302], [550, 560]];
+    const acks = await Promise.all([...slices, ...slices].map(([a, b]) => ingest(cloud, p.gatewayToken, batch(readings(a, b)))));
+    expect(acks.filter((a) => a.status !== 200).map((a) => JSON.stringify(a.body))).toEqual([]);
+    expect(acks.reduce((n, a) => n + a.body.accepted, 0)).toBe(600);
+    expect(await count(cloud, 'measurements', p.gatewayId)).toBe(600);
+    const stored = await cloud.database.db.execute(sql`SELECT count(DISTINCT seq) AS n FROM measurements WHERE gateway_id = ${p.gatewayId}::uuid`);
+    expect(Number((stored as unknown as { rows: { n: string | number }[] }).rows[0]!.n)).toBe(600);
+    // The claims cover 1..600 without overlapping (the database refuses overlaps).
+    const claimed = await ranges(cloud, p.gatewayId);
+    expect(claimed.reduce((n, [a, b]) => n + b - a + 1, 0)).toBe(600);
+    await compactIngestRanges(cloud.database.db, { log: pino({ level: 'silent' }) });
+    expect(await ranges(cloud, p.gatewayId)).toEqual([[1, 600]]);
   });
 
   it('keeps sequences of different gateways apart', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshIndexes, isCovered, mergeRange, seqBounds, type SeqRange } from './ranges.js';
+import { freshIndexes, isCovered, seqBounds, uncovered, type SeqRange } from './ranges.js';
 
 const r = (first: number, last: number): SeqRange => ({ first, last });
 const ranges = [r(1, 10), r(20, 20), r(30, 40)];
@@ -22,19 +22,20 @@ describe('isCovered', () => {
   });
 });
 
-describe('mergeRange', () => {
-  it.each<[string, SeqRange[], SeqRange, SeqRange, SeqRange[]]>([
-    ['into nothing', [], r(5, 9), r(5, 9), []],
-    ['disjoint, not adjacent', [r(1, 3)], r(5, 9), r(5, 9), []],
-    ['adjacent below', [r(1, 4)], r(5, 9), r(1, 9), [r(1, 4)]],
-    ['adjacent above', [r(10, 12)], r(5, 9), r(5, 12), [r(10, 12)]],
-    ['overlapping', [r(1, 6)], r(5, 9), r(1, 9), [r(1, 6)]],
-    ['contained (a repeat)', [r(1, 100)], r(5, 9), r(1, 100), [r(1, 100)]],
-    ['bridging two', [r(1, 4), r(10, 12), r(50, 60)], r(5, 9), r(1, 12), [r(1, 4), r(10, 12)]],
-    ['swallowing several', [r(2, 3), r(5, 6), r(8, 8)], r(1, 9), r(1, 9), [r(2, 3), r(5, 6), r(8, 8)]],
-    ['single seq', [r(0, 0)], r(1, 1), r(0, 1), [r(0, 0)]],
-  ])('%s', (_name, existing, added, merged, absorbed) => {
-    expect(mergeRange(existing, added)).toEqual({ merged, absorbed });
+describe('uncovered', () => {
+  it.each<[string, SeqRange, SeqRange[], SeqRange[]]>([
+    ['nothing acknowledged: all of it', r(5, 9), [], [r(5, 9)]],
+    ['all acknowledged', r(5, 9), [r(1, 20)], []],
+    ['exactly acknowledged', r(5, 9), [r(5, 9)], []],
+    ['acknowledged at the start', r(5, 9), [r(1, 6)], [r(7, 9)]],
+    ['acknowledged at the end', r(5, 9), [r(8, 12)], [r(5, 7)]],
+    ['a hole in the middle', r(1, 10), [r(4, 5)], [r(1, 3), r(6, 10)]],
+    ['several holes', r(1, 20), [r(2, 3), r(7, 7), r(15, 25)], [r(1, 1), r(4, 6), r(8, 14)]],
+    ['ranges before and after, not touching', r(10, 12), [r(1, 8), r(14, 20)], [r(10, 12)]],
+    ['ranges touching on both sides', r(10, 12), [r(1, 9), r(13, 20)], [r(10, 12)]],
+    ['one seq', r(7, 7), [r(1, 6)], [r(7, 7)]],
+  ])('%s', (_name, bounds, acknowledged, expected) => {
+    expect(uncovered(bounds, acknowledged)).toEqual(expected);
   });
 });
 

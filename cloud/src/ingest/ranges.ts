@@ -18,23 +18,22 @@ export function isCovered(ranges: readonly SeqRange[], seq: number): boolean {
   return false;
 }
 
-/** Whether two ranges overlap or touch (so that their union is one range). */
-export function touches(a: SeqRange, b: SeqRange): boolean {
-  return a.first <= b.last + 1 && b.first <= a.last + 1;
-}
-
 /**
- * Adds `added` to disjoint `existing` ranges: returns the one merged range
- * that replaces `added` and every existing range it overlaps or touches,
- * and those absorbed ranges (to delete).
+ * The parts of `bounds` that no range of `acknowledged` (sorted by `first`,
+ * disjoint) covers, in order: the ranges a batch claims.
  */
-export function mergeRange(existing: readonly SeqRange[], added: SeqRange): { merged: SeqRange; absorbed: SeqRange[] } {
-  const absorbed = existing.filter((r) => touches(r, added));
-  const merged = absorbed.reduce(
-    (acc, r) => ({ first: Math.min(acc.first, r.first), last: Math.max(acc.last, r.last) }),
-    { first: added.first, last: added.last },
-  );
-  return { merged, absorbed };
+export function uncovered(bounds: SeqRange, acknowledged: readonly SeqRange[]): SeqRange[] {
+  const out: SeqRange[] = [];
+  let next = bounds.first;
+  for (const r of acknowledged) {
+    if (r.last < next) continue;
+    if (r.first > bounds.last) break;
+    if (r.first > next) out.push({ first: next, last: r.first - 1 });
+    next = r.last + 1;
+    if (next > bounds.last) return out;
+  }
+  out.push({ first: next, last: bounds.last });
+  return out;
 }
 
 /**

@@ -7,53 +7,74 @@ import { queryRows } from '../storage/rows.js';
 import { withTenant } from '../storage/tenancy.js';
 import { applyDeviceUpdates, collectDeviceUpdates, resolveDevices } from './devices.js';
 import type { GatewayRef } from './gateway-ref.js';
-import { freshIndexes, mergeRange, seqBounds, type SeqRange } from './ranges.js';
+import { freshIndexes, seqBounds, uncovered, type SeqRange } from './ranges.js';
 import { collectSeries, resolveSeries, seriesKey } from './series.js';
 import { MAX_TIMESTAMP_MS } from './timestamps.js';
 
+/** Tries of a batch whose claim collided with a batch stored meanwhile (each retry finds more of it stored). */
+const CLAIM_ATTEMPTS = 10;
+
 /**
- * Stores a validated batch from a gateway, idempotently: its readings and
- * their acknowledged range in ONE transaction, where readings whose seq this
- * gateway already had acknowledged are counted as duplicates and not stored
- * again and [min seq, max seq] of the batch is then acknowledged; then the
- * devices' status and last seen. Throws HttpError 403 `device_key_taken` (nothing stored) when
- * a device key belongs to another gateway, 400 `timestamp_out_of_range` for
- * times JavaScript cannot represent.
+ * Stores a validated batch from a gateway, idempotently. In ONE transaction:
+ * the sequence ranges of [min seq, max seq] that no earlier batch of the
+ * gateway acknowledged are claimed (inserted into `ingest_ranges`), and the
+ * readings in them stored; readings in ranges already acknowledged are
+ * counted as duplicates. Overlapping claims exclude each other in the
+ * database (migration 0008): a batch racing its own retry waits for it and
+ * is tried again, finding its readings stored. Batches that do not overlap
+ * are stored side by side. Then the devices' status and last seen. Throws
+ * HttpError 403 `device_key_taken` (nothing stored) when a device key
+ * belongs to another gateway, 400 `timestamp_out_of_range` for times
+ * JavaScript cannot represent.
  */
 export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch): Promise<IngestAck> {
   assertTimestamps(batch);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { ack, deviceIds } = await storeReadings(db, gateway, batch);
+      // Device status and last seen once the readings are stored, in a short
+      // transaction of its own: the device rows stay locked only for it.
+      await withTenant(db, gateway.organizationId, async (tx) => {
+        await applyDeviceUpdates(tx, deviceIds, collectDeviceUpdates(batch));
+        await tx.execute(sql`UPDATE gateways SET last_seen_at = now() WHERE id = ${gateway.id}::uuid`);
+      });
+      return ack;
+    } catch (err) {
+      if (!isClaimCollision(err) || attempt >= CLAIM_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/**
+ * A concurrent batch claimed an overlapping range: the exclusion constraint
+ * says so, or, for claims starting at the same seq, the primary key.
+ */
+function isClaimCollision(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown; cause?: { code?: unknown; constraint?: unknown } };
+  const code = e.code ?? e.cause?.code;
+  const constraint = e.constraint ?? e.cause?.constraint;
+  return (code === '23P01' && constraint === 'ingest_ranges_no_overlap') || (code === '23505' && constraint === 'ingest_ranges_pkey');
+}
+
+async function storeReadings(db: Db, gateway: GatewayRef, batch: IngestBatch): Promise<{ ack: IngestAck; deviceIds: Map<string, string> }> {
   const { readings } = batch;
   const bounds = seqBounds(readings.seq);
   // As the app role in the gateway's tenant: row-level security checks every write.
-  const { ack, deviceIds } = await withTenant(db, gateway.organizationId, async (tx) => {
+  return withTenant(db, gateway.organizationId, async (tx) => {
     const deviceIds = await resolveDevices(tx, gateway, batch);
-    // Series before the lock: looking them up (and creating the rare new one)
-    // needs no order between a gateway's batches, so it overlaps with the
-    // insert of the batch ahead instead of waiting for it.
-    const seriesIds = bounds ? await seriesIdsOf(tx, batch, deviceIds) : [];
-    // One writer per gateway from here to commit: the check against the
-    // acknowledged ranges, the insert and the new range are one step, so a
-    // retried batch racing its original waits here and then finds it stored.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${gateway.id}, 0))`);
     let accepted = 0;
     let duplicates = 0;
     if (bounds) {
+      const seriesIds = await seriesIdsOf(tx, batch, deviceIds);
       const acknowledged = await selectRanges(tx, gateway.id, bounds);
+      // The claim comes first: a colliding batch is found before the insert, not after.
+      await claim(tx, gateway.id, uncovered(bounds, acknowledged));
       const split = freshIndexes(readings.seq, acknowledged);
       duplicates = split.duplicates;
       if (split.fresh.length > 0) accepted = await insertMeasurements(tx, gateway.id, readings, split.fresh, seriesIds);
-      await acknowledge(tx, gateway.id, acknowledged, bounds);
     }
-    await tx.execute(sql`UPDATE gateways SET last_seen_at = now() WHERE id = ${gateway.id}::uuid`);
-    const ack: IngestAck = { accepted, duplicates, ackedFrom: bounds?.first ?? null, ackedTo: bounds?.last ?? null };
-    return { ack, deviceIds };
+    return { ack: { accepted, duplicates, ackedFrom: bounds?.first ?? null, ackedTo: bounds?.last ?? null }, deviceIds };
   });
-  // Device status and last seen once the readings are stored, in a short
-  // transaction of its own: the device rows stay locked only for it, not
-  // for the whole insert (the gateway's next batch updates them too).
-  const updates = collectDeviceUpdates(batch);
-  if (updates.size > 0) await withTenant(db, gateway.organizationId, (tx) => applyDeviceUpdates(tx, deviceIds, updates));
-  return ack;
 }
 
 /** Series id of each entry of the batch's series list (creating missing series). */
@@ -86,16 +107,12 @@ async function selectRanges(tx: Tx, gatewayId: string, bounds: SeqRange): Promis
   return rows.map((row) => ({ first: Number(row.first_seq), last: Number(row.last_seq) }));
 }
 
-async function acknowledge(tx: Tx, gatewayId: string, nearby: SeqRange[], bounds: SeqRange): Promise<void> {
-  const { merged, absorbed } = mergeRange(nearby, bounds);
-  if (absorbed.length === 1 && absorbed[0]!.first === merged.first && absorbed[0]!.last === merged.last) return;
-  if (absorbed.length > 0) {
-    await tx.execute(
-      sql`DELETE FROM ingest_ranges WHERE gateway_id = ${gatewayId}::uuid AND first_seq = ANY(${sql.param(absorbed.map((r) => r.first))}::bigint[])`,
-    );
-  }
+/** Inserts the claimed ranges; waits for, then fails on, an overlapping claim of a concurrent batch. */
+async function claim(tx: Tx, gatewayId: string, ranges: readonly SeqRange[]): Promise<void> {
+  if (ranges.length === 0) return;
   await tx.execute(
-    sql`INSERT INTO ingest_ranges (gateway_id, first_seq, last_seq) VALUES (${gatewayId}::uuid, ${merged.first}::bigint, ${merged.last}::bigint)`,
+    sql`INSERT INTO ingest_ranges (gateway_id, first_seq, last_seq)
+        SELECT ${gatewayId}::uuid, f, l FROM unnest(${sql.param(ranges.map((r) => r.first))}::bigint[], ${sql.param(ranges.map((r) => r.last))}::bigint[]) AS u(f, l)`,
   );
 }
 
@@ -105,9 +122,9 @@ async function acknowledge(tx: Tx, gatewayId: string, nearby: SeqRange[], bounds
  * COPY into a staging table + INSERT ... SELECT was measured against it
  * (1k-50k rows, PostgreSQL 15) and was no faster: the insert and its index
  * upkeep dominate, so this path stays, the same on PGlite. The indexes are
- * outside the acknowledged ranges, and every stored row is inside them
- * (written in the same transaction under the gateway's lock), so none was
- * stored before: a plain INSERT, no ON CONFLICT, no unique key to keep up.
+ * outside the acknowledged ranges and inside this transaction's claim, and
+ * every stored row is inside a committed claim, so none was stored before:
+ * a plain INSERT, no ON CONFLICT, no unique key to keep up.
  */
 async function insertMeasurements(
   tx: Tx,
@@ -147,3 +164,4 @@ function affectedRows(result: unknown, expected: number): number {
   const r = result as { rowCount?: number | null; affectedRows?: number };
   return r.rowCount ?? r.affectedRows ?? expected;
 }
+

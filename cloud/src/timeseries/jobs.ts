@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database, Db } from '../storage/database.js';
 import { runExclusive } from '../storage/exclusive.js';
+import { compactIngestRanges } from '../ingest/range-compaction.js';
 import { refreshHourly } from './hourly-refresh.js';
 import { maintainPartitions } from './partitions.js';
 import { enforceRetention } from './retention.js';
@@ -17,7 +18,7 @@ export interface TimeseriesJobsOptions {
 }
 
 export interface TimeseriesJobs {
-  /** One maintenance run now (retention, partitions, roll-up), unless another replica is running a job; errors are logged, not thrown. */
+  /** One maintenance run now (retention, partitions, ingest ranges, roll-up), unless another replica is running a job; errors are logged, not thrown. */
   runOnce(): Promise<void>;
   /** One roll-up run now (refreshHourly), on the same terms. */
   rollupOnce(): Promise<void>;
@@ -59,6 +60,8 @@ export function startTimeseriesJobs(options: TimeseriesJobsOptions): TimeseriesJ
     const retention = await enforceRetention(db, { log });
     // Rows past every retention wait in the default partition for deletion, not for a partition of their own.
     await maintainPartitions(db, { aheadWeeks: options.aheadWeeks ?? 4, adoptFrom: retention.dropBefore, log });
+    // Ingest writes a range per batch; one per unbroken run keeps the lookups short.
+    await compactIngestRanges(db, { log });
     return refreshHourly(db, { log });
   });
   const timers = [

@@ -53,7 +53,7 @@ describe('parseConfig', () => {
       devices: [{ id: 'inv', type: 'inverter', protocol: 'modbus_tcp', host: '10.0.0.5' }],
     }, {}, '/etc/solarhub');
     expect(config.sync).toEqual({
-      intervalMs: 5000, maxBatchReadings: 5000, maxBackoffMs: 60_000, retryBaseMs: 1000, maxBatchBytes: 4 * 1024 * 1024, inFlight: 2, maxClockSkewMs: 120_000,
+      intervalMs: 5000, maxBatchReadings: 20_000, maxBackoffMs: 60_000, retryBaseMs: 1000, maxBatchBytes: 4 * 1024 * 1024, inFlight: 2, maxClockSkewMs: 120_000,
     });
     expect(config.buffer).toEqual({ maxBytes: 1024 * 1024 * 1024, maxAgeMs: 0, whenFull: 'drop_oldest', synchronous: 'full' });
     expect(config.devices[0]).toMatchObject({ port: 502, unitId: 1, profile: 'sunspec', pollIntervalMs: 5000, timeoutMs: 2000 });

@@ -38,8 +38,10 @@ export const SyncConfig = z
   .strictObject({
     intervalMs: int(100, 3_600_000).default(5000).describe('How often to upload, ms (default 5000)'),
     maxBatchReadings: int(1, MAX_READINGS_PER_BATCH)
-      .default(5000)
-      .describe(`Most readings in one upload (default 5000, at most ${MAX_READINGS_PER_BATCH})`),
+      // 20,000: a backlog drains ~30% faster than with 5,000 (fixed costs per
+      // upload; bench `drain`) for ~50 MiB more peak memory while draining.
+      .default(20_000)
+      .describe(`Most readings in one upload (default 20000, at most ${MAX_READINGS_PER_BATCH})`),
     maxBackoffMs: int(1000, 3_600_000).default(60_000).describe('Longest wait between retries after failures, ms (default 60000)'),
     retryBaseMs: int(10, 60_000)
       .default(1000)
