@@ -4,7 +4,7 @@ import { queryRows } from '../storage/rows.js';
 import { bucketStartSql } from './buckets.js';
 import { COUNTER_INCREASE_SQL } from './counters.js';
 import { HOUR_MS, type Interval, type SourcePlan } from './hourly-plan.js';
-import { previousReadingSql } from './raw-query.js';
+import { counterBucketsPerSeries } from './raw-query.js';
 import { epochMs, isoTime as iso, type BucketRange, type BucketValue, type GaugeAgg, type SeriesBucketValue } from './series-types.js';
 
 /**
@@ -100,24 +100,17 @@ export async function hourlyGaugeBuckets(db: DbOrTx, seriesId: number, range: Bu
 }
 
 /** counterBuckets() over aggregated hours and raw readings as `plan` says. */
-export async function hourlyCounterBuckets(db: DbOrTx, seriesIds: readonly number[], range: BucketRange, plan: SourcePlan): Promise<SeriesBucketValue[]> {
-  if (seriesIds.length === 0) return [];
-  const ids = sql`${sql.param([...seriesIds])}::bigint[]`;
+export function hourlyCounterBuckets(db: DbOrTx, seriesIds: readonly number[], range: BucketRange, plan: SourcePlan): Promise<SeriesBucketValue[]> {
   // COUNTER_INCREASE_SQL compares `value` (a segment's first) with `prev` (the previous segment's last).
-  const rows = await queryRows<{ series_id: number | string; ts: number; value: number; n: number }>(
+  return counterBucketsPerSeries(
     db,
-    sql`SELECT i.id AS series_id, ${epochMs(sql`r.b`)} AS ts, r.inc::float8 AS value, r.n
-        FROM unnest(${ids}) AS i(id)
-        ${previousReadingSql(range.from)}
-        CROSS JOIN LATERAL (
-          SELECT ${bucketStartSql(sql`t0`, range.bucket, range.tz)} AS b, sum(inside + ${sql.raw(COUNTER_INCREASE_SQL)}) AS inc, sum(n)::int AS n
-          FROM (
-            SELECT t0, n, inside, first_value AS value, lag(last_value, 1, p0.value) OVER (ORDER BY t0) AS prev
-            FROM ${segmentsSql(plan)} seg
-          ) d
-          GROUP BY 1
-        ) r
-        ORDER BY r.b, i.id`,
+    seriesIds,
+    range.from,
+    sql`SELECT ${bucketStartSql(sql`t0`, range.bucket, range.tz)} AS b, sum(inside + ${sql.raw(COUNTER_INCREASE_SQL)}) AS inc, sum(n)::int AS n
+        FROM (
+          SELECT t0, n, inside, first_value AS value, lag(last_value, 1, p0.value) OVER (ORDER BY t0) AS prev
+          FROM ${segmentsSql(plan)} seg
+        ) d
+        GROUP BY 1`,
   );
-  return rows.map((r) => ({ seriesId: Number(r.series_id), ts: Number(r.ts), value: Number(r.value), count: Number(r.n) }));
 }

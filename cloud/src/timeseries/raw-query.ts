@@ -37,26 +37,38 @@ export function previousReadingSql(from: number): SQL {
     ) p0 ON true`;
 }
 
-/** Counter increases per series and bucket from the raw readings (see counterBuckets). */
-export async function rawCounterBuckets(db: DbOrTx, seriesIds: readonly number[], range: BucketRange): Promise<SeriesBucketValue[]> {
+/**
+ * Counter increases per series and bucket: for each series (LATERAL, with
+ * `p0.value` the reading before `from`), `perSeries` gives rows (b, inc, n).
+ * The raw and the hourly paths differ only there.
+ */
+export async function counterBucketsPerSeries(db: DbOrTx, seriesIds: readonly number[], from: number, perSeries: SQL): Promise<SeriesBucketValue[]> {
   if (seriesIds.length === 0) return [];
   const ids = sql`${sql.param([...seriesIds])}::bigint[]`;
-  // Per series (LATERAL): its readings come in ts order from the index, so lag() needs no sort,
-  // and lag()'s default is the reading before the range.
   const rows = await queryRows<{ series_id: number | string; ts: number; value: number; n: number }>(
     db,
     sql`SELECT i.id AS series_id, ${epochMs(sql`r.b`)} AS ts, r.inc::float8 AS value, r.n
         FROM unnest(${ids}) AS i(id)
-        ${previousReadingSql(range.from)}
-        CROSS JOIN LATERAL (
-          SELECT ${bucketStartSql(sql`ts`, range.bucket, range.tz)} AS b, sum(${sql.raw(COUNTER_INCREASE_SQL)}) AS inc, count(*)::int AS n
-          FROM (
-            SELECT ts, value, lag(value, 1, p0.value) OVER (ORDER BY ts) AS prev FROM measurements
-            WHERE series_id = i.id AND ts >= ${iso(range.from)}::timestamptz AND ts < ${iso(range.to)}::timestamptz
-          ) d
-          GROUP BY 1
-        ) r
+        ${previousReadingSql(from)}
+        CROSS JOIN LATERAL (${perSeries}) r
         ORDER BY r.b, i.id`,
   );
   return rows.map((r) => ({ seriesId: Number(r.series_id), ts: Number(r.ts), value: Number(r.value), count: Number(r.n) }));
+}
+
+/** Counter increases per series and bucket from the raw readings (see counterBuckets). */
+export function rawCounterBuckets(db: DbOrTx, seriesIds: readonly number[], range: BucketRange): Promise<SeriesBucketValue[]> {
+  // Per series: its readings come in ts order from the index, so lag() needs no sort,
+  // and lag()'s default is the reading before the range.
+  return counterBucketsPerSeries(
+    db,
+    seriesIds,
+    range.from,
+    sql`SELECT ${bucketStartSql(sql`ts`, range.bucket, range.tz)} AS b, sum(${sql.raw(COUNTER_INCREASE_SQL)}) AS inc, count(*)::int AS n
+        FROM (
+          SELECT ts, value, lag(value, 1, p0.value) OVER (ORDER BY ts) AS prev FROM measurements
+          WHERE series_id = i.id AND ts >= ${iso(range.from)}::timestamptz AND ts < ${iso(range.to)}::timestamptz
+        ) d
+        GROUP BY 1`,
+  );
 }
