@@ -42,7 +42,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   healthRoute(app, deps.database);
-  void app.register(ingestRoutes, { db: deps.database.db, bodyLimit: config.ingestBodyLimit });
+  void app.register(ingestRoutes, { db: deps.database.db, bodyLimit: config.ingestBodyLimit, binaryParams: deps.database.kind === 'postgres' });
   void app.register(readApiRoutes, { db: deps.database.db, config, maxSeriesPoints: config.maxSeriesPoints });
   return app;
 }

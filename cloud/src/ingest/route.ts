@@ -13,6 +13,8 @@ export interface IngestRouteOptions {
   db: Db;
   /** Largest accepted body after decompression, bytes. */
   bodyLimit: number;
+  /** Readings go to PostgreSQL as binary arrays (node-postgres), or as text (PGlite). */
+  binaryParams: boolean;
 }
 
 /** POST /api/v1/ingest: gateways push batches. Register as an encapsulated plugin (the auth hook is scoped to it). */
@@ -27,7 +29,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
     const gateway = requireGateway(request);
     const batch = parseOrThrow(IngestBatch, request.body, 'body');
     const started = performance.now();
-    const ack = await storeBatch(options.db, gateway, batch);
+    const ack = await storeBatch(options.db, gateway, batch, { binaryParams: options.binaryParams });
     // Gap reports and sync status: only for a batch that was accepted.
     await storeSyncReports(options.db, gateway, batch);
     log.info(

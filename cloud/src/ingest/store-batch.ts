@@ -5,6 +5,7 @@ import type { Db, Tx } from '../storage/database.js';
 import { qualityCode } from '../storage/quality.js';
 import { queryRows } from '../storage/rows.js';
 import { withTenant } from '../storage/tenancy.js';
+import { binaryArray } from './binary-arrays.js';
 import { applyDeviceUpdates, collectDeviceUpdates, resolveDevices } from './devices.js';
 import type { GatewayRef } from './gateway-ref.js';
 import { freshIndexes, seqBounds, uncovered, type SeqRange } from './ranges.js';
@@ -27,11 +28,16 @@ const CLAIM_ATTEMPTS = 10;
  * belongs to another gateway, 400 `timestamp_out_of_range` for times
  * JavaScript cannot represent.
  */
-export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch): Promise<IngestAck> {
+export interface StoreOptions {
+  /** The driver sends Buffer parameters as binary (node-postgres; not PGlite): readings go as binary arrays. */
+  binaryParams: boolean;
+}
+
+export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch, options: StoreOptions): Promise<IngestAck> {
   assertTimestamps(batch);
   for (let attempt = 1; ; attempt++) {
     try {
-      const { ack, deviceIds } = await storeReadings(db, gateway, batch);
+      const { ack, deviceIds } = await storeReadings(db, gateway, batch, options);
       // Device status and last seen once the readings are stored, in a short
       // transaction of its own: the device rows stay locked only for it.
       await withTenant(db, gateway.organizationId, async (tx) => {
@@ -56,7 +62,7 @@ function isClaimCollision(err: unknown): boolean {
   return (code === '23P01' && constraint === 'ingest_ranges_no_overlap') || (code === '23505' && constraint === 'ingest_ranges_pkey');
 }
 
-async function storeReadings(db: Db, gateway: GatewayRef, batch: IngestBatch): Promise<{ ack: IngestAck; deviceIds: Map<string, string> }> {
+async function storeReadings(db: Db, gateway: GatewayRef, batch: IngestBatch, options: StoreOptions): Promise<{ ack: IngestAck; deviceIds: Map<string, string> }> {
   const { readings } = batch;
   const bounds = seqBounds(readings.seq);
   // As the app role in the gateway's tenant: row-level security checks every write.
@@ -71,7 +77,7 @@ async function storeReadings(db: Db, gateway: GatewayRef, batch: IngestBatch): P
       await claim(tx, gateway.id, uncovered(bounds, acknowledged));
       const split = freshIndexes(readings.seq, acknowledged);
       duplicates = split.duplicates;
-      if (split.fresh.length > 0) accepted = await insertMeasurements(tx, gateway.id, readings, split.fresh, seriesIds);
+      if (split.fresh.length > 0) accepted = await insertMeasurements(tx, gateway.id, readings, split.fresh, seriesIds, options.binaryParams);
     }
     return { ack: { accepted, duplicates, ackedFrom: bounds?.first ?? null, ackedTo: bounds?.last ?? null }, deviceIds };
   });
@@ -132,6 +138,7 @@ async function insertMeasurements(
   readings: IngestBatch['readings'],
   indexes: readonly number[],
   seriesIdOfIndex: readonly number[],
+  binaryParams: boolean,
 ): Promise<number> {
   const n = indexes.length;
   const seriesIds = new Array<number>(n);
@@ -148,18 +155,28 @@ async function insertMeasurements(
     qualities[k] = quality === undefined ? 0 : qualityCode(quality[i]!);
     seqs[k] = readings.seq[i]!;
   }
-  // Numbers only, sent as array literals built here: node-pg's per-element
-  // array encoding and timestamptz text parsing cost more than the insert.
-  // Times go as epoch ms; to_timestamp(ms / 1000) is exact to the millisecond.
-  const p = (numbers: number[]) => sql.param(`{${numbers.join(',')}}`);
-  const result = await tx.execute(sql`INSERT INTO measurements (series_id, ts, value, quality, gateway_id, seq)
-    SELECT u.series_id, to_timestamp(u.ms / 1000), u.value, u.quality, ${gatewayId}::uuid, u.seq
-    FROM unnest(${p(seriesIds)}::bigint[], ${p(ts)}::float8[], ${p(values)}::float8[], ${p(qualities)}::smallint[], ${p(seqs)}::bigint[])
-      AS u(series_id, ms, value, quality, seq)`);
+  const result = await tx.execute(
+    binaryParams
+      ? // Binary arrays: no number text to write here or parse there, no to_timestamp() per row.
+        sql`INSERT INTO measurements (series_id, ts, value, quality, gateway_id, seq)
+            SELECT u.series_id, u.ts, u.value, u.quality, ${gatewayId}::uuid, u.seq
+            FROM unnest(${sql.param(binaryArray('int8', seriesIds))}::bigint[], ${sql.param(binaryArray('timestamptz', ts))}::timestamptz[],
+                        ${sql.param(binaryArray('float8', values))}::float8[], ${sql.param(binaryArray('int2', qualities))}::smallint[],
+                        ${sql.param(binaryArray('int8', seqs))}::bigint[])
+              AS u(series_id, ts, value, quality, seq)`
+      : // PGlite takes text: numbers as array literals built here (node-pg's per-element
+        // array encoding costs more); times as epoch ms, to_timestamp(ms / 1000) is exact to the ms.
+        sql`INSERT INTO measurements (series_id, ts, value, quality, gateway_id, seq)
+            SELECT u.series_id, to_timestamp(u.ms / 1000), u.value, u.quality, ${gatewayId}::uuid, u.seq
+            FROM unnest(${literal(seriesIds)}::bigint[], ${literal(ts)}::float8[], ${literal(values)}::float8[], ${literal(qualities)}::smallint[], ${literal(seqs)}::bigint[])
+              AS u(series_id, ms, value, quality, seq)`,
+  );
   return affectedRows(result, n);
 }
 
 /** Rows an INSERT wrote: node-postgres says rowCount, PGlite affectedRows. */
+const literal = (numbers: number[]) => sql.param(`{${numbers.join(',')}}`);
+
 function affectedRows(result: unknown, expected: number): number {
   const r = result as { rowCount?: number | null; affectedRows?: number };
   return r.rowCount ?? r.affectedRows ?? expected;
