@@ -14,6 +14,13 @@ export type Quality = z.infer<typeof Quality>;
 /** A quality as a small integer, where it is stored (gateway buffer, cloud measurements): codes never change meaning. */
 export const QUALITY_CODES = { good: 0, uncertain: 1, clock_unsynced: 2 } as const satisfies Record<Quality, number>;
 
+const QUALITY_BY_CODE = new Map<number, Quality>(Object.entries(QUALITY_CODES).map(([name, code]) => [code, name as Quality]));
+
+/** The quality a stored code stands for; an unknown code (written by a newer version) reads as 'uncertain'. */
+export function qualityOfCode(code: number): Quality {
+  return QUALITY_BY_CODE.get(code) ?? 'uncertain';
+}
+
 /** What a device is, whatever protocol it speaks. */
 export const DeviceType = z.enum(['inverter', 'meter', 'battery', 'weather_station', 'mppt', 'other']);
 export type DeviceType = z.infer<typeof DeviceType>;

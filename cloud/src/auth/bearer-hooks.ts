@@ -46,16 +46,3 @@ export function gatewayAuthHook(db: Db): Hook {
     request.gateway = { id: row!.id, siteId: row!.site_id, organizationId: row!.organization_id };
   };
 }
-
-/** onRequest hook for read routes: sets request.apiPrincipal (the token's organization). */
-export function apiTokenAuthHook(db: Db): Hook {
-  return async (request, reply) => {
-    const token = bearerToken(request, reply, 'api');
-    const [row] = await queryRows<{ id: string; organization_id: string; revoked_at: unknown }>(
-      db,
-      sql`SELECT id, organization_id, revoked_at FROM api_tokens WHERE token_hash = ${hashToken(token)}`,
-    );
-    rejectUnknownOrRevoked(reply, 'api', row);
-    request.apiPrincipal = { tokenId: row!.id, organizationId: row!.organization_id };
-  };
-}

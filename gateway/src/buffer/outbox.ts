@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { QUALITY_CODES, type Quality, type Reading, type ReadingInput } from '@solarhub/shared';
+import { QUALITY_CODES, qualityOfCode, type Reading, type ReadingInput } from '@solarhub/shared';
 import { pino, type Logger } from 'pino';
 import { enforceBounds, reserveSeqs, topSeq, type BoundsOptions, type DropHelpers } from './bounds.js';
 import { BufferWriteError, isWriteFailure, sqliteCode, writeFailureHint } from './errors.js';
@@ -69,8 +69,6 @@ export interface Outbox {
   close(): void;
 }
 
-const QUALITY_BY_CODE = new Map<number, Quality>(Object.entries(QUALITY_CODES).map(([name, code]) => [code, name as Quality]));
-
 /** Margin added to the last known sequence when a corrupt file's own high-water mark cannot be read. */
 export const UNKNOWN_SEQ_MARGIN = 10_000_000;
 const SEQ_MARK_EVERY_MS = 60_000;
@@ -78,7 +76,7 @@ const SEQ_MARK_EVERY_MS = 60_000;
 function toReading(row: OutboxRow, dictionary: Dictionary): Reading {
   const [seq, series, ts, value, quality, boot, mono] = row;
   const s = dictionary.series(series);
-  const reading: Reading = { seq, device: s.device, metric: s.metric, ts, value, unit: s.unit, quality: QUALITY_BY_CODE.get(quality) ?? 'uncertain' };
+  const reading: Reading = { seq, device: s.device, metric: s.metric, ts, value, unit: s.unit, quality: qualityOfCode(quality) };
   if (s.point !== undefined) reading.point = s.point;
   if (boot !== null) reading.boot = dictionary.boot(boot);
   if (mono !== null) reading.mono = mono;
