@@ -7,7 +7,6 @@ import { parseOrThrow } from '../http/validate.js';
 import type { Db } from '../storage/database.js';
 import { useFastJsonParser } from './json-body.js';
 import { storeBatch } from './store-batch.js';
-import { storeSyncReports } from './sync-reports.js';
 
 export interface IngestRouteOptions {
   db: Db;
@@ -30,8 +29,6 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
     const batch = parseOrThrow(IngestBatch, request.body, 'body');
     const started = performance.now();
     const ack = await storeBatch(options.db, gateway, batch, { binaryParams: options.binaryParams });
-    // Gap reports and sync status: only for a batch that was accepted.
-    await storeSyncReports(options.db, gateway, batch);
     log.info(
       { reqId: request.id, gatewayId: gateway.id, ...ack, readings: batch.readings.seq.length, ms: Math.round(performance.now() - started) },
       'batch stored',

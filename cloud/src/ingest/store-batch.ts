@@ -9,7 +9,8 @@ import { binaryArray } from './binary-arrays.js';
 import { applyDeviceUpdates, collectDeviceUpdates, resolveDevices } from './devices.js';
 import type { GatewayRef } from './gateway-ref.js';
 import { freshIndexes, seqBounds, uncovered, type SeqRange } from './ranges.js';
-import { collectSeries, resolveSeries, seriesKey } from './series.js';
+import { collectSeries, resolveSeries } from './series.js';
+import { storeSyncReports } from './sync-reports.js';
 import { MAX_TIMESTAMP_MS } from './timestamps.js';
 
 /** Tries of a batch whose claim collided with a batch stored meanwhile (each retry finds more of it stored). */
@@ -23,7 +24,8 @@ const CLAIM_ATTEMPTS = 10;
  * counted as duplicates. Overlapping claims exclude each other in the
  * database (migration 0008): a batch racing its own retry waits for it and
  * is tried again, finding its readings stored. Batches that do not overlap
- * are stored side by side. Then the devices' status and last seen. Throws
+ * are stored side by side. Then the devices' status and last seen and the
+ * gateway's gap reports and sync status. Throws
  * HttpError 403 `device_key_taken` (nothing stored) when a device key
  * belongs to another gateway, 400 `timestamp_out_of_range` for times
  * JavaScript cannot represent.
@@ -38,11 +40,13 @@ export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch
   for (let attempt = 1; ; attempt++) {
     try {
       const { ack, deviceIds } = await storeReadings(db, gateway, batch, options);
-      // Device status and last seen once the readings are stored, in a short
-      // transaction of its own: the device rows stay locked only for it.
+      // What the batch says about its devices and its gateway (status, last
+      // seen, gap reports, sync status), once the readings are stored, in a
+      // short transaction of its own: those rows stay locked only for it.
       await withTenant(db, gateway.organizationId, async (tx) => {
         await applyDeviceUpdates(tx, deviceIds, collectDeviceUpdates(batch));
         await tx.execute(sql`UPDATE gateways SET last_seen_at = now() WHERE id = ${gateway.id}::uuid`);
+        await storeSyncReports(tx, gateway, batch);
       });
       return ack;
     } catch (err) {
