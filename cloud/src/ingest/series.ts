@@ -48,9 +48,10 @@ interface SeriesRow {
 
 /**
  * Series ids by seriesKey(), creating missing series and updating a changed
- * unit or point (a missing point keeps the stored one). The caller holds the
- * gateway's lock and its devices belong to it alone, so nobody else writes
- * these rows meanwhile.
+ * unit or point (a missing point keeps the stored one). Only batches of the
+ * gateway owning the devices write these rows; two of them upserting the same
+ * new series at once wait for each other on the unique key (the caller runs
+ * the transaction again should PostgreSQL break a deadlock between them).
  */
 export async function resolveSeries(tx: Tx, specs: Map<string, SeriesSpec>): Promise<Map<string, number>> {
   const ids = new Map<string, number>();

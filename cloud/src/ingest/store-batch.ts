@@ -4,6 +4,7 @@ import { badRequest, type ErrorDetail } from '../http/errors.js';
 import type { Db, Tx } from '../storage/database.js';
 import { qualityCode } from '../storage/quality.js';
 import { queryRows } from '../storage/rows.js';
+import { isDeadlock, PG, pgError } from '../storage/pg-errors.js';
 import { withTenant } from '../storage/tenancy.js';
 import { binaryArray } from './binary-arrays.js';
 import { applyDeviceUpdates, collectDeviceUpdates, resolveDevices } from './devices.js';
@@ -13,8 +14,16 @@ import { collectSeries, resolveSeries } from './series.js';
 import { storeSyncReports } from './sync-reports.js';
 import { MAX_TIMESTAMP_MS } from './timestamps.js';
 
-/** Tries of a batch whose claim collided with a batch stored meanwhile (each retry finds more of it stored). */
-const CLAIM_ATTEMPTS = 10;
+/**
+ * Tries of a transaction that collided with a concurrent batch (each retry
+ * finds more of the batch stored, so a handful is plenty).
+ */
+const ATTEMPTS = 10;
+
+export interface StoreOptions {
+  /** The driver sends Buffer parameters as binary (node-postgres; not PGlite): readings go as binary arrays. */
+  binaryParams: boolean;
+}
 
 /**
  * Stores a validated batch from a gateway, idempotently. In ONE transaction:
@@ -22,48 +31,58 @@ const CLAIM_ATTEMPTS = 10;
  * gateway acknowledged are claimed (inserted into `ingest_ranges`), and the
  * readings in them stored; readings in ranges already acknowledged are
  * counted as duplicates. Overlapping claims exclude each other in the
- * database (migration 0008): a batch racing its own retry waits for it and
- * is tried again, finding its readings stored. Batches that do not overlap
- * are stored side by side. Then the devices' status and last seen and the
- * gateway's gap reports and sync status. Throws
+ * database (migration 0008): a batch racing its own retry waits for it (or
+ * deadlocks with it) and is tried again, finding its readings stored.
+ * Batches that do not overlap are stored side by side. Then the devices'
+ * status and last seen and the gateway's gap reports and sync status. Throws
  * HttpError 403 `device_key_taken` (nothing stored) when a device key
  * belongs to another gateway, 400 `timestamp_out_of_range` for times
  * JavaScript cannot represent.
  */
-export interface StoreOptions {
-  /** The driver sends Buffer parameters as binary (node-postgres; not PGlite): readings go as binary arrays. */
-  binaryParams: boolean;
-}
-
 export async function storeBatch(db: Db, gateway: GatewayRef, batch: IngestBatch, options: StoreOptions): Promise<IngestAck> {
   assertTimestamps(batch);
+  const { ack, deviceIds } = await again(isClaimCollisionOrDeadlock, () => storeReadings(db, gateway, batch, options));
+  // What the batch says about its devices and its gateway (status, last
+  // seen, gap reports, sync status), once the readings are stored, in a
+  // short transaction of its own: those rows stay locked only for it.
+  await again(isDeadlock, () =>
+    withTenant(db, gateway.organizationId, async (tx) => {
+      await applyDeviceUpdates(tx, deviceIds, collectDeviceUpdates(batch));
+      await tx.execute(sql`UPDATE gateways SET last_seen_at = now() WHERE id = ${gateway.id}::uuid`);
+      await storeSyncReports(tx, gateway, batch);
+    }),
+  );
+  return ack;
+}
+
+/** Runs a transaction again (up to ATTEMPTS times in all) while it fails in a way a new try can mend. */
+async function again<T>(mendable: (err: unknown) => boolean, transaction: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const { ack, deviceIds } = await storeReadings(db, gateway, batch, options);
-      // What the batch says about its devices and its gateway (status, last
-      // seen, gap reports, sync status), once the readings are stored, in a
-      // short transaction of its own: those rows stay locked only for it.
-      await withTenant(db, gateway.organizationId, async (tx) => {
-        await applyDeviceUpdates(tx, deviceIds, collectDeviceUpdates(batch));
-        await tx.execute(sql`UPDATE gateways SET last_seen_at = now() WHERE id = ${gateway.id}::uuid`);
-        await storeSyncReports(tx, gateway, batch);
-      });
-      return ack;
+      return await transaction();
     } catch (err) {
-      if (!isClaimCollision(err) || attempt >= CLAIM_ATTEMPTS) throw err;
+      if (!mendable(err) || attempt >= ATTEMPTS) throw err;
     }
   }
 }
 
 /**
  * A concurrent batch claimed an overlapping range: the exclusion constraint
- * says so, or, for claims starting at the same seq, the primary key.
+ * says so, or, for claims starting at the same seq, the primary key. Or
+ * PostgreSQL broke a deadlock: two claims that overlap, inserted at the same
+ * moment, can each wait for the other (an exclusion constraint is checked
+ * after its index entry is in; a claim of several ranges widens that window),
+ * and so can upserts of the same devices or series in another order. The
+ * aborted transaction kept nothing; its next try finds the other's readings
+ * stored.
  */
-function isClaimCollision(err: unknown): boolean {
-  const e = err as { code?: unknown; constraint?: unknown; cause?: { code?: unknown; constraint?: unknown } };
-  const code = e.code ?? e.cause?.code;
-  const constraint = e.constraint ?? e.cause?.constraint;
-  return (code === '23P01' && constraint === 'ingest_ranges_no_overlap') || (code === '23505' && constraint === 'ingest_ranges_pkey');
+function isClaimCollisionOrDeadlock(err: unknown): boolean {
+  const { code, constraint } = pgError(err);
+  return (
+    (code === PG.exclusionViolation && constraint === 'ingest_ranges_no_overlap') ||
+    (code === PG.uniqueViolation && constraint === 'ingest_ranges_pkey') ||
+    code === PG.deadlockDetected
+  );
 }
 
 async function storeReadings(db: Db, gateway: GatewayRef, batch: IngestBatch, options: StoreOptions): Promise<{ ack: IngestAck; deviceIds: Map<string, string> }> {
