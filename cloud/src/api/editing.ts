@@ -3,6 +3,7 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { HttpError, notFound } from '../http/errors.js';
 import { ProvisioningError } from '../provisioning/errors.js';
 import type { Tx } from '../storage/database.js';
+import { PG, pgError } from '../storage/pg-errors.js';
 import type { PageQuery } from './pagination.js';
 
 type EditableTable = PgTable & { id: PgColumn; version: PgColumn; deletedAt?: PgColumn };
@@ -98,8 +99,7 @@ export async function uniquely<T>(step: Promise<T>, message: string, path: strin
   try {
     return await step;
   } catch (err) {
-    const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
-    if (code === '23505') throw new HttpError(409, 'conflict', message, [{ path, message }], { cause: err });
+    if (pgError(err).code === PG.uniqueViolation) throw new HttpError(409, 'conflict', message, [{ path, message }], { cause: err });
     throw err;
   }
 }

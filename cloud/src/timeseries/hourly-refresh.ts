@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, DbOrTx } from '../storage/database.js';
+import { PG, pgError } from '../storage/pg-errors.js';
 import { queryRows } from '../storage/rows.js';
 import { floorHour, HOUR_MS } from './hourly-plan.js';
 import { epochMs, isoTime as iso } from './series-types.js';
@@ -91,7 +92,7 @@ export async function refreshHourly(db: Db, options: HourlyRefreshOptions): Prom
     advanced = await advance(db, state.watermark, target, options.chunkHours ?? 24, options.maxHours ?? 31 * 24);
   } catch (err) {
     // A mark bumped by an insert while we folded it: that transaction rolled back, the next run takes it again.
-    if (pgErrorCode(err) !== '40001') throw err;
+    if (pgError(err).code !== PG.serializationFailure) throw err;
     log.warn({ err }, 'a late reading arrived while its hour was being folded; the next run goes on');
     return { watermark: (await readState(db)).watermark, advancedHours: 0, refolded: folded.refolded, more: true };
   }
@@ -237,9 +238,4 @@ async function firstHourFrom(db: Db, from: number | null, target: number): Promi
     sql`SELECT ${epochMs(sql`min(ts)`)} AS t FROM measurements WHERE ts < ${iso(target)}::timestamptz ${lower}`,
   );
   return row?.t === null || row?.t === undefined ? target : floorHour(Number(row.t));
-}
-
-function pgErrorCode(err: unknown): unknown {
-  const e = err as { code?: unknown; cause?: { code?: unknown } };
-  return e.code ?? e.cause?.code;
 }
