@@ -12,6 +12,7 @@ import { defineRoute } from './define.js';
 import { selectPage } from './editing.js';
 import { OrgParams } from './organizations.js';
 import { PageQuery, pageOf, paged } from './pagination.js';
+import { inRequestTenant } from './tenant-tx.js';
 import { ApiTokenView, apiTokenView } from './views.js';
 
 const TokenParams = z.object({ tokenId: z.uuid() });
@@ -36,7 +37,7 @@ export function apiTokenRoutes(ctx: ApiContext): void {
     query: PageQuery,
     response: paged(ApiTokenView),
     handler: async ({ request, query }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      inRequestTenant(db, request, async (tx) => {
         const { rows, total } = await selectPage(tx, apiTokens, undefined, desc(apiTokens.createdAt), query);
         return pageOf(rows.map(apiTokenView), total, query);
       }),
@@ -93,7 +94,7 @@ export function apiTokenRoutes(ctx: ApiContext): void {
     params: TokenParams,
     status: 204,
     handler: async ({ request, params }) => {
-      await withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      await inRequestTenant(db, request, async (tx) => {
         const rows = await tx
           .update(apiTokens)
           .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, now())` })

@@ -11,6 +11,7 @@ import { defineRoute } from './define.js';
 import { provisioning, selectPage } from './editing.js';
 import { PageQuery, pageOf, paged } from './pagination.js';
 import { SiteParams } from './sites.js';
+import { inRequestTenant } from './tenant-tx.js';
 import { ClaimCodeView, claimCodeView } from './views.js';
 
 const ClaimCodeParams = z.object({ claimCodeId: z.uuid() });
@@ -35,7 +36,7 @@ export function claimCodeRoutes(ctx: ApiContext): void {
     query: PageQuery,
     response: paged(ClaimCodeView),
     handler: async ({ request, params, query }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      inRequestTenant(db, request, async (tx) => {
         const { rows, total } = await selectPage(tx, claimCodes, eq(claimCodes.siteId, params.siteId), desc(claimCodes.createdAt), query);
         return pageOf(rows.map(claimCodeView), total, query);
       }),
@@ -76,7 +77,7 @@ export function claimCodeRoutes(ctx: ApiContext): void {
     params: ClaimCodeParams,
     status: 204,
     handler: async ({ request, params }) => {
-      await withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      await inRequestTenant(db, request, async (tx) => {
         const rows = await tx
           .update(claimCodes)
           .set({ revokedAt: sql`coalesce(${claimCodes.revokedAt}, now())` })

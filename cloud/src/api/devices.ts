@@ -1,12 +1,11 @@
 import { DeviceType } from '@solarhub/shared';
 import { z } from 'zod';
 import { access } from '../auth/access.js';
-import { requireTenant } from '../auth/request-context.js';
-import { withTenant } from '../storage/tenancy.js';
 import { devices } from '../storage/schema/index.js';
 import type { ApiContext } from './context.js';
 import { defineRoute } from './define.js';
 import { findLive, softDeleteRow, updateVersioned } from './editing.js';
+import { inRequestTenant } from './tenant-tx.js';
 import { DeviceView, deviceView } from './views.js';
 
 const DeviceParams = z.object({ deviceId: z.uuid() });
@@ -38,7 +37,7 @@ export function deviceRoutes(ctx: ApiContext): void {
     params: DeviceParams,
     response: DeviceView,
     handler: async ({ request, params }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => deviceView(await findLive(tx, devices, params.deviceId, 'Device'))),
+      inRequestTenant(db, request, async (tx) => deviceView(await findLive(tx, devices, params.deviceId, 'Device'))),
   });
 
   defineRoute(app, registry, {
@@ -52,7 +51,7 @@ export function deviceRoutes(ctx: ApiContext): void {
     response: DeviceView,
     handler: async ({ request, params, body }) => {
       const { version, ...set } = body;
-      return withTenant(db, requireTenant(request).organizationId, async (tx) =>
+      return inRequestTenant(db, request, async (tx) =>
         deviceView(await updateVersioned(tx, devices, params.deviceId, version, set, 'Device')),
       );
     },
@@ -67,7 +66,7 @@ export function deviceRoutes(ctx: ApiContext): void {
     params: DeviceParams,
     status: 204,
     handler: async ({ request, params }) => {
-      await withTenant(db, requireTenant(request).organizationId, (tx) => softDeleteRow(tx, devices, params.deviceId, 'Device'));
+      await inRequestTenant(db, request, (tx) => softDeleteRow(tx, devices, params.deviceId, 'Device'));
     },
   });
 }

@@ -11,6 +11,7 @@ import { defineRoute } from './define.js';
 import { selectPage, softDeleteRow, updateVersioned } from './editing.js';
 import { PageQuery, pageOf, paged } from './pagination.js';
 import { SiteParams } from './sites.js';
+import { inRequestTenant } from './tenant-tx.js';
 import { EnergySourceView, energySourceView } from './views.js';
 
 const SourceParams = z.object({ sourceId: z.uuid() });
@@ -44,7 +45,7 @@ export function energySourceRoutes(ctx: ApiContext): void {
     query: PageQuery,
     response: paged(EnergySourceView),
     handler: async ({ request, params, query }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      inRequestTenant(db, request, async (tx) => {
         const where = and(eq(energySources.siteId, params.siteId), isNull(energySources.deletedAt));
         const { rows, total } = await selectPage(tx, energySources, where, asc(energySources.name), query);
         return pageOf(rows.map(energySourceView), total, query);
@@ -82,7 +83,7 @@ export function energySourceRoutes(ctx: ApiContext): void {
     response: EnergySourceView,
     handler: async ({ request, params, body }) => {
       const { version, ...set } = body;
-      return withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      return inRequestTenant(db, request, async (tx) => {
         const [current] = await tx.select({ siteId: energySources.siteId }).from(energySources).where(eq(energySources.id, params.sourceId));
         if (current) await checkMeter(tx, current.siteId, set.meterId);
         return energySourceView(await updateVersioned(tx, energySources, params.sourceId, version, set, 'Energy source'));
@@ -99,7 +100,7 @@ export function energySourceRoutes(ctx: ApiContext): void {
     params: SourceParams,
     status: 204,
     handler: async ({ request, params }) => {
-      await withTenant(db, requireTenant(request).organizationId, (tx) => softDeleteRow(tx, energySources, params.sourceId, 'Energy source'));
+      await inRequestTenant(db, request, (tx) => softDeleteRow(tx, energySources, params.sourceId, 'Energy source'));
     },
   });
 }

@@ -2,12 +2,11 @@ import { GapReason } from '@solarhub/shared';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { access } from '../auth/access.js';
-import { requireTenant } from '../auth/request-context.js';
 import { notFound } from '../http/errors.js';
 import { queryRows } from '../storage/rows.js';
-import { withTenant } from '../storage/tenancy.js';
 import type { ApiContext } from './context.js';
 import { defineRoute } from './define.js';
+import { inRequestTenant } from './tenant-tx.js';
 
 const Params = z.object({ gatewayId: z.uuid() });
 const Query = z.object({ gaps: z.coerce.number().int().min(0).max(1000).default(100) });
@@ -61,7 +60,7 @@ export function gatewaySyncRoutes(ctx: ApiContext): void {
     query: Query,
     response: GatewaySyncStatusView,
     handler: async ({ request, params, query }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      inRequestTenant(db, request, async (tx) => {
         const [gateway] = await queryRows<{ id: string; last_seen_at: unknown }>(
           tx,
           sql`SELECT id, last_seen_at FROM gateways WHERE id = ${params.gatewayId}::uuid AND deleted_at IS NULL`,

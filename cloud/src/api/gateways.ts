@@ -2,10 +2,8 @@ import { ClaimGatewayRequest, ClaimGatewayResponse } from '@solarhub/shared';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { access } from '../auth/access.js';
-import { requireTenant } from '../auth/request-context.js';
 import { notFound } from '../http/errors.js';
 import { claimGateway, revokeGateway, rotateGatewayToken } from '../provisioning/claim.js';
-import { withTenant } from '../storage/tenancy.js';
 import { gateways } from '../storage/schema/index.js';
 import { enforceRateLimit } from './auth.js';
 import type { ApiContext } from './context.js';
@@ -13,6 +11,7 @@ import { defineRoute } from './define.js';
 import { findLive, provisioning, selectPage, uniquely, updateVersioned } from './editing.js';
 import { PageQuery, pageOf, paged } from './pagination.js';
 import { SiteParams } from './sites.js';
+import { inRequestTenant } from './tenant-tx.js';
 import { GatewayView, gatewayView } from './views.js';
 
 const GatewayParams = z.object({ gatewayId: z.uuid() });
@@ -54,7 +53,7 @@ export function gatewayRoutes(ctx: ApiContext): void {
     query: PageQuery,
     response: paged(GatewayView),
     handler: async ({ request, params, query }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      inRequestTenant(db, request, async (tx) => {
         const where = and(eq(gateways.siteId, params.siteId), isNull(gateways.deletedAt));
         const { rows, total } = await selectPage(tx, gateways, where, asc(gateways.name), query);
         return pageOf(rows.map(gatewayView), total, query);
@@ -70,7 +69,7 @@ export function gatewayRoutes(ctx: ApiContext): void {
     params: GatewayParams,
     response: GatewayView,
     handler: async ({ request, params }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => gatewayView(await findLive(tx, gateways, params.gatewayId, 'Gateway'))),
+      inRequestTenant(db, request, async (tx) => gatewayView(await findLive(tx, gateways, params.gatewayId, 'Gateway'))),
   });
 
   defineRoute(app, registry, {
@@ -84,7 +83,7 @@ export function gatewayRoutes(ctx: ApiContext): void {
     response: GatewayView,
     handler: async ({ request, params, body }) => {
       const { version, ...set } = body;
-      return withTenant(db, requireTenant(request).organizationId, async (tx) =>
+      return inRequestTenant(db, request, async (tx) =>
         gatewayView(await uniquely(updateVersioned(tx, gateways, params.gatewayId, version, set, 'Gateway'), 'The site has a gateway with this name', 'body.name')),
       );
     },
@@ -99,7 +98,7 @@ export function gatewayRoutes(ctx: ApiContext): void {
     params: GatewayParams,
     response: RotatedToken,
     handler: async ({ request, params }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      inRequestTenant(db, request, async (tx) => {
         const rotated = await provisioning(rotateGatewayToken(tx, params.gatewayId));
         return { gatewayId: params.gatewayId, token: rotated.token, tokenPrefix: rotated.prefix };
       }),
@@ -114,7 +113,7 @@ export function gatewayRoutes(ctx: ApiContext): void {
     params: GatewayParams,
     response: GatewayView,
     handler: async ({ request, params }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      inRequestTenant(db, request, async (tx) => {
         await provisioning(revokeGateway(tx, params.gatewayId));
         const [row] = await tx.select().from(gateways).where(eq(gateways.id, params.gatewayId));
         return gatewayView(row!);
@@ -130,7 +129,7 @@ export function gatewayRoutes(ctx: ApiContext): void {
     params: GatewayParams,
     status: 204,
     handler: async ({ request, params }) => {
-      await withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      await inRequestTenant(db, request, async (tx) => {
         const rows = await tx
           .update(gateways)
           .set({ deletedAt: sql`now()`, revokedAt: sql`coalesce(${gateways.revokedAt}, now())` })

@@ -13,6 +13,7 @@ import { defineRoute } from './define.js';
 import { findLive, selectPage, softDeleteRow, uniquely, updateVersioned } from './editing.js';
 import { PageQuery, pageOf, paged } from './pagination.js';
 import { SiteParams } from './sites.js';
+import { inRequestTenant } from './tenant-tx.js';
 import { MeterView, meterView } from './views.js';
 
 const MeterParams = z.object({ meterId: z.uuid() });
@@ -70,7 +71,7 @@ export function meterRoutes(ctx: ApiContext): void {
     query: PageQuery,
     response: paged(MeterView),
     handler: async ({ request, params, query }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      inRequestTenant(db, request, async (tx) => {
         const { rows, total } = await selectPage(tx, meters, and(eq(meters.siteId, params.siteId), isNull(meters.deletedAt)), asc(meters.name), query);
         return pageOf(rows.map(meterView), total, query);
       }),
@@ -106,7 +107,7 @@ export function meterRoutes(ctx: ApiContext): void {
     params: MeterParams,
     response: MeterView,
     handler: async ({ request, params }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => meterView(await findLive(tx, meters, params.meterId, 'Meter'))),
+      inRequestTenant(db, request, async (tx) => meterView(await findLive(tx, meters, params.meterId, 'Meter'))),
   });
 
   defineRoute(app, registry, {
@@ -120,7 +121,7 @@ export function meterRoutes(ctx: ApiContext): void {
     response: MeterView,
     handler: async ({ request, params, body }) => {
       const { version, ...set } = body;
-      return withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      return inRequestTenant(db, request, async (tx) => {
         const [current] = await tx.select({ siteId: meters.siteId }).from(meters).where(eq(meters.id, params.meterId));
         if (!current) throw notFound('Meter not found');
         await checkLinks(tx, current.siteId, params.meterId, set);
@@ -138,7 +139,7 @@ export function meterRoutes(ctx: ApiContext): void {
     params: MeterParams,
     status: 204,
     handler: async ({ request, params }) => {
-      await withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      await inRequestTenant(db, request, async (tx) => {
         await softDeleteRow(tx, meters, params.meterId, 'Meter');
         await tx.update(meters).set({ parentMeterId: null }).where(eq(meters.parentMeterId, params.meterId));
       });

@@ -1,13 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { access } from '../auth/access.js';
-import { requirePrincipal, requireTenant } from '../auth/request-context.js';
+import { requirePrincipal } from '../auth/request-context.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { withTenant } from '../storage/tenancy.js';
 import { organizationMembers, organizations } from '../storage/schema/index.js';
 import type { ApiContext } from './context.js';
 import { defineRoute } from './define.js';
 import { updateVersioned } from './editing.js';
+import { inRequestTenant } from './tenant-tx.js';
 import { OrganizationView, organizationView } from './views.js';
 
 export const OrgParams = z.object({ orgId: z.uuid() });
@@ -87,7 +87,7 @@ export function organizationRoutes(ctx: ApiContext): void {
     params: OrgParams,
     response: OrganizationView,
     handler: async ({ request, params }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      inRequestTenant(db, request, async (tx) => {
         const [org] = await tx.select().from(organizations).where(eq(organizations.id, params.orgId));
         if (!org) throw notFound('Organization not found');
         return organizationView(org);
@@ -105,7 +105,7 @@ export function organizationRoutes(ctx: ApiContext): void {
     response: OrganizationView,
     handler: async ({ request, params, body }) => {
       const { version, ...set } = body;
-      return withTenant(db, requireTenant(request).organizationId, async (tx) =>
+      return inRequestTenant(db, request, async (tx) =>
         organizationView(await updateVersioned(tx, organizations, params.orgId, version, set, 'Organization')),
       );
     },
@@ -120,7 +120,7 @@ export function organizationRoutes(ctx: ApiContext): void {
     params: OrgParams,
     status: 204,
     handler: async ({ request, params }) => {
-      await withTenant(db, requireTenant(request).organizationId, (tx) => tx.delete(organizations).where(eq(organizations.id, params.orgId)));
+      await inRequestTenant(db, request, (tx) => tx.delete(organizations).where(eq(organizations.id, params.orgId)));
     },
   });
 }

@@ -10,6 +10,7 @@ import { defineRoute } from './define.js';
 import { findLive, selectPage, softDeleteRow, uniquely, updateVersioned } from './editing.js';
 import { Currency, OrgParams, TimezoneSchema } from './organizations.js';
 import { PageQuery, pageOf, paged } from './pagination.js';
+import { inRequestTenant } from './tenant-tx.js';
 import { DeviceView, SiteView, deviceView, siteView } from './views.js';
 
 export const SiteParams = z.object({ siteId: z.uuid() });
@@ -125,7 +126,7 @@ export function siteRoutes(ctx: ApiContext): void {
     params: SiteParams,
     response: SiteView,
     handler: async ({ request, params }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => siteView(await findLive(tx, sites, params.siteId, 'Site'))),
+      inRequestTenant(db, request, async (tx) => siteView(await findLive(tx, sites, params.siteId, 'Site'))),
   });
 
   defineRoute(app, registry, {
@@ -139,7 +140,7 @@ export function siteRoutes(ctx: ApiContext): void {
     response: SiteView,
     handler: async ({ request, params, body }) => {
       const { version, ...fields } = body;
-      return withTenant(db, requireTenant(request).organizationId, async (tx) =>
+      return inRequestTenant(db, request, async (tx) =>
         siteView(await uniquely(updateVersioned(tx, sites, params.siteId, version, columnsOf(fields), 'Site'), 'A site with this name exists', 'body.name')),
       );
     },
@@ -154,7 +155,7 @@ export function siteRoutes(ctx: ApiContext): void {
     params: SiteParams,
     status: 204,
     handler: async ({ request, params }) => {
-      await withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      await inRequestTenant(db, request, async (tx) => {
         await softDeleteRow(tx, sites, params.siteId, 'Site');
         await tx
           .update(gateways)
@@ -174,7 +175,7 @@ export function siteRoutes(ctx: ApiContext): void {
     query: PageQuery,
     response: paged(DeviceView),
     handler: async ({ request, params, query }) =>
-      withTenant(db, requireTenant(request).organizationId, async (tx) => {
+      inRequestTenant(db, request, async (tx) => {
         const where = and(eq(devices.siteId, params.siteId), isNull(devices.deletedAt));
         const { rows, total } = await selectPage(tx, devices, where, asc(devices.key), query);
         return pageOf(rows.map(deviceView), total, query);
