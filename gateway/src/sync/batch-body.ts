@@ -1,4 +1,5 @@
 import { QUALITY_CODES, type BatchSeries, type DeviceReport, type GapReport, type SyncStatusReport } from '@solarhub/shared';
+import type { OutboxColumns } from '../buffer/columns.js';
 import type { OutboxRow } from '../buffer/outbox.js';
 
 export interface BatchBody {
@@ -15,6 +16,20 @@ export interface RowNames {
   series(id: number): BatchSeries;
   boot(id: number): string;
 }
+
+/** What a batch carries besides its readings. */
+export interface BatchRest {
+  sentAt: number;
+  devices: DeviceReport[];
+  gaps: GapReport[];
+  syncStatus?: SyncStatusReport | undefined;
+}
+
+/** The batch's JSON up to its series list (without the closing brace). */
+const headJson = (rest: BatchRest): string =>
+  `{"sentAt":${rest.sentAt},"devices":${JSON.stringify(rest.devices)},"gaps":${JSON.stringify(rest.gaps)}${
+    rest.syncStatus ? `,"syncStatus":${JSON.stringify(rest.syncStatus)}` : ''
+  }`;
 
 /** JSON of a number as JSON.stringify writes it (finite numbers only reach here; the rest become null, as there). */
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
@@ -47,6 +62,13 @@ class IndexList {
     this.index.set(id, this.json.length);
     this.json.push(text);
   }
+  /** The index, listing the id first if new. */
+  indexOf(id: number, toJson: (id: number) => string): number {
+    const i = this.index.get(id);
+    if (i !== undefined) return i;
+    this.add(id, toJson(id));
+    return this.json.length - 1;
+  }
 }
 
 /**
@@ -56,15 +78,8 @@ class IndexList {
  * reading cannot stall the queue). Each number is turned into text once: its
  * length decides the cut and the text becomes the body.
  */
-export function buildBatchBody(
-  offered: readonly OutboxRow[],
-  maxBytes: number,
-  rest: { sentAt: number; devices: DeviceReport[]; gaps: GapReport[]; syncStatus?: SyncStatusReport | undefined },
-  names: RowNames,
-): BatchBody {
-  const head = `{"sentAt":${rest.sentAt},"devices":${JSON.stringify(rest.devices)},"gaps":${JSON.stringify(rest.gaps)}${
-    rest.syncStatus ? `,"syncStatus":${JSON.stringify(rest.syncStatus)}` : ''
-  }`;
+export function buildBatchBody(offered: readonly OutboxRow[], maxBytes: number, rest: BatchRest, names: RowNames): BatchBody {
+  const head = headJson(rest);
   const series = new IndexList();
   const boots = new IndexList();
   const seriesJson = (id: number) => seriesJsonOf(names.series(id));
@@ -112,3 +127,33 @@ export function buildBatchBody(
   const json = `${head},"series":[${series.json.join(',')}],"boots":[${boots.json.join(',')}],"readings":{${readings}}}`;
   return { json, count, firstSeq: count > 0 ? offered[0]![0] : 0, lastSeq: count > 0 ? offered[count - 1]![0] : 0 };
 }
+
+/**
+ * The same batch from buffered columns (OutboxColumns), all of them, or null
+ * when they do not fit in `maxBytes` (the caller then cuts from rows with
+ * buildBatchBody). The body has the same readings as buildBatchBody's; a
+ * monotonic time may be written with more digits (SQLite's exact form).
+ */
+export function buildColumnBody(cols: OutboxColumns, maxBytes: number, rest: BatchRest, names: RowNames): BatchBody | null {
+  const n = cols.count;
+  const seriesJson = (id: number) => seriesJsonOf(names.series(id));
+  const bootJson = (id: number) => JSON.stringify(names.boot(id));
+  const series = new IndexList();
+  const seriesIndex = new Array<number>(n);
+  for (let i = 0; i < n; i++) seriesIndex[i] = series.indexOf(cols.series[i]!, seriesJson);
+  const values = new Array<string>(n);
+  for (let i = 0; i < n; i++) values[i] = num(cols.value[i]!);
+  let readings = `"seq":[${cols.seqText}],"series":[${seriesIndex.join(',')}],"ts":[${cols.tsText}],"value":[${values.join(',')}]`;
+  if (cols.quality !== null) readings += `,"quality":[${cols.quality.map((q) => QUALITY_JSON.get(q) ?? '"uncertain"').join(',')}]`;
+  const boots = new IndexList();
+  if (cols.boot !== null) {
+    const bootIndex = cols.boot.map((id) => (id < 0 ? 'null' : String(boots.indexOf(id, bootJson))));
+    readings += `,"boot":[${bootIndex.join(',')}]`;
+  }
+  if (cols.monoText !== null) readings += `,"mono":[${cols.monoText}]`;
+  const json = `${headJson(rest)},"series":[${series.json.join(',')}],"boots":[${boots.json.join(',')}],"readings":{${readings}}}`;
+  // JSON text is ASCII but for names (series, boot ids, device reports): count bytes only when it could matter.
+  if (json.length > maxBytes || (json.length * 3 > maxBytes && Buffer.byteLength(json) > maxBytes)) return null;
+  return { json, count: n, firstSeq: cols.firstSeq, lastSeq: cols.lastSeq };
+}
+

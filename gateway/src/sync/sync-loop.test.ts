@@ -28,7 +28,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
 
 const device: DeviceReport = { device: 'inverter-1', type: 'inverter', protocol: 'modbus_tcp', status: 'online', lastSeen: 1_700_000_000_000 };
 
-async function setup(opts: { readings: number; maxBatchReadings?: number; intervalMs?: number; inFlight?: number; respond?: CloudStandIn['respond'] }) {
+async function setup(opts: { readings: number; maxBatchReadings?: number; maxBatchBytes?: number; intervalMs?: number; inFlight?: number; respond?: CloudStandIn['respond'] }) {
   const cloud = await startCloudStandIn(opts.respond);
   cleanups.push(() => cloud.close());
   const outbox: Outbox = openOutbox(path.join(dir, `${Math.random()}.db`));
@@ -43,6 +43,7 @@ async function setup(opts: { readings: number; maxBatchReadings?: number; interv
     devices: () => [device],
     intervalMs: opts.intervalMs ?? 60_000,
     maxBatchReadings: opts.maxBatchReadings ?? 5,
+    ...(opts.maxBatchBytes === undefined ? {} : { maxBatchBytes: opts.maxBatchBytes }),
     inFlight: opts.inFlight ?? 1,
     maxBackoffMs: 200,
     baseBackoffMs: 20,
@@ -69,6 +70,21 @@ describe('sync loop against an HTTP stand-in for the cloud', () => {
     expect(unpackReadings(first.batch!)[0]).toMatchObject({ seq: 1, device: 'inverter-1', metric: 'ac_power_w', value: 0, point: 'sunspec.103.W' });
     expect(sync.status()).toMatchObject({ lastError: null, backlog: 0, consecutiveFailures: 0 });
     expect(sync.status().lastSuccessAt).toBeGreaterThan(0);
+  });
+
+  it('cuts a batch by bytes when the readings of a full batch would not fit, and sends the rest next', async () => {
+    // Up to 10 readings by count. The first batch (with the devices and the sync
+    // status) would hold 10 in about 700 bytes of JSON: it is cut, row by row.
+    // The next ones hold 10 in about 420: they go whole, by column.
+    const { cloud, outbox, sync } = await setup({ readings: 20, maxBatchReadings: 10, maxBatchBytes: 600 });
+    sync.start();
+    await until(() => outbox.stats().backlog === 0, 'the backlog to drain');
+    const sent = seqsOf(cloud);
+    expect(sent.flat()).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(sent.length).toBeGreaterThan(2);
+    expect(sent[0]!.length).toBeLessThan(10);
+    expect(sent[1]!.length).toBe(10);
+    for (const request of cloud.requests) expect(request.jsonBytes).toBeLessThanOrEqual(600);
   });
 
   it('keeps everything after a 500 and sends the same readings again, deleting them only after the 200', async () => {

@@ -1,16 +1,18 @@
 import type { DeviceReport, IngestAck, SyncStatusReport } from '@solarhub/shared';
 import type { Logger } from 'pino';
 import type { StoredGap } from '../buffer/gap-store.js';
+import type { OutboxColumns } from '../buffer/columns.js';
 import type { OutboxRow } from '../buffer/outbox.js';
 import { errorMessage } from '../errors.js';
 import { backoffDelay } from './backoff.js';
-import { buildBatchBody, type RowNames } from './batch-body.js';
+import { buildBatchBody, buildColumnBody, type BatchRest, type RowNames } from './batch-body.js';
 import { CloudHttpError, CloudUnavailableError, type CloudClient } from './cloud-client.js';
 import { writeStatusFile, type LocalSyncStatus } from './status-file.js';
 
 /** What the sync loop needs of the outbox. */
 export interface SyncSource {
   peekRows(limit: number, afterSeq?: number): OutboxRow[];
+  peekColumns(limit: number, afterSeq?: number): OutboxColumns;
   /** Names of the rows' series and boot ids. */
   readonly dictionary: RowNames;
   ack(fromSeq: number, toSeq: number): number;
@@ -150,16 +152,16 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
 
   /** Cuts the next batch after `after` by count and bytes; with the devices, gaps and status when `header`. */
   function cutBatch(after: number, header: boolean): Batch {
-    const offered = outbox.peekRows(options.maxBatchReadings, after);
     const gaps = header ? outbox.gaps(100) : [];
-    const body = buildBatchBody(offered, maxBatchBytes, {
-      sentAt: now(),
-      devices: header ? options.devices() : [],
-      gaps,
-      syncStatus: header ? report() : undefined,
-    }, outbox.dictionary);
+    const rest: BatchRest = { sentAt: now(), devices: header ? options.devices() : [], gaps, syncStatus: header ? report() : undefined };
+    // By column when all of them fit (nearly always); else cut by bytes, row by row.
+    const columns = outbox.peekColumns(options.maxBatchReadings, after);
+    const offered = columns.count;
+    const body =
+      buildColumnBody(columns, maxBatchBytes, rest, outbox.dictionary) ??
+      buildBatchBody(outbox.peekRows(options.maxBatchReadings, after), maxBatchBytes, rest, outbox.dictionary);
     // Full by count, or cut by bytes: more is waiting.
-    const more = offered.length >= options.maxBatchReadings || body.count < offered.length;
+    const more = offered >= options.maxBatchReadings || body.count < offered;
     return { json: body.json, count: body.count, first: body.firstSeq, last: body.lastSeq, gaps, header, more };
   }
 

@@ -13,6 +13,8 @@ export interface ReceivedRequest {
   /** Null when the body failed validation (then `invalid` says why). */
   batch: IngestBatch | null;
   invalid?: string;
+  /** Size of the JSON body, gunzipped (bytes; 0 when unreadable). */
+  jsonBytes: number;
   at: number;
 }
 
@@ -51,7 +53,7 @@ export async function startCloudStandIn(respond: Responder = ackAll): Promise<Cl
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request: ReceivedRequest = { headers: req.headers, batch: null, at: Date.now() };
+      const request: ReceivedRequest = { headers: req.headers, batch: null, jsonBytes: 0, at: Date.now() };
       requests.push(request);
       const reply = (answer: Answer) => {
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
@@ -64,7 +66,9 @@ export async function startCloudStandIn(respond: Responder = ackAll): Promise<Cl
       let raw: unknown;
       try {
         const body = Buffer.concat(chunks);
-        raw = JSON.parse((req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8'));
+        const json = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+        request.jsonBytes = json.length;
+        raw = JSON.parse(json.toString('utf8'));
       } catch (err) {
         request.invalid = `unreadable body: ${(err as Error).message}`;
         reply({ status: 400, body: { error: { code: 'BAD_BODY', message: request.invalid } } });
