@@ -46,6 +46,9 @@ describe('freshIndexes', () => {
     ['partly acknowledged (re-chunked)', [3, 4, 5, 6], [r(1, 4)], [5, 6], 2],
     ['gap between ranges', [4, 5, 6], [r(1, 4), r(6, 9)], [5], 2],
     ['repeated within the batch', [7, 7, 8], [], [7, 8], 1],
+    ['repeated, not next to each other', [7, 8, 9, 7, 8], [], [7, 8, 9], 2],
+    ['out of order, none repeated', [9, 7, 8], [], [9, 7, 8], 0],
+    ['out of order, partly acknowledged and repeated', [9, 3, 9, 5], [r(1, 4)], [9, 5], 2],
     ['empty', [], [r(1, 2)], [], 0],
   ])('%s', (_name, seqs, acknowledged, fresh, duplicates) => {
     const out = freshIndexes(seqs, acknowledged);

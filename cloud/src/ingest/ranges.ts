@@ -39,15 +39,18 @@ export function uncovered(bounds: SeqRange, acknowledged: readonly SeqRange[]): 
 /**
  * Which sequence numbers to store: the indexes (into `seqs`) of those not in
  * `acknowledged` (sorted, disjoint) and not repeating an earlier one of the
- * same batch (the first one wins); the rest are duplicates.
+ * same batch (the first one wins); the rest are duplicates. A gateway sends
+ * its seqs ascending, so the common batch repeats none and needs no set.
  */
 export function freshIndexes(seqs: readonly number[], acknowledged: readonly SeqRange[]): { fresh: number[]; duplicates: number } {
-  const seen = new Set<number>();
+  let ascending = true;
+  for (let i = 1; i < seqs.length && ascending; i++) ascending = seqs[i]! > seqs[i - 1]!;
+  const seen = ascending ? null : new Set<number>();
   const fresh: number[] = [];
   for (let i = 0; i < seqs.length; i++) {
     const seq = seqs[i]!;
-    if (seen.has(seq) || isCovered(acknowledged, seq)) continue;
-    seen.add(seq);
+    if (seen?.has(seq) || (acknowledged.length > 0 && isCovered(acknowledged, seq))) continue;
+    seen?.add(seq);
     fresh.push(i);
   }
   return { fresh, duplicates: seqs.length - fresh.length };
