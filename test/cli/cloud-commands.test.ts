@@ -133,6 +133,11 @@ describe('init, run, status, sync', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
     }
     expect(gateway.tail()).toContain('gateway stopped');
+    // The last status written says so (pid 0), with the buffer and sync as last seen.
+    expect(gateway.tail()).not.toContain('cannot write the status file');
+    const last = JSON.parse((await runCli(['status', '--json', '--config', config])).stdout) as { pid: number; sync: { lastSuccessAt: number | null } };
+    expect(last.pid).toBe(0);
+    expect(last.sync.lastSuccessAt).toBeGreaterThan(0);
     const stopped = await runCli(['status', '--config', config]);
     expect(stopped.code).toBe(1);
     expect(stopped.stdout).toContain('NOT RUNNING');

@@ -56,6 +56,7 @@ export class GatewayRunner {
   private lastStatusAt = 0;
   /** The buffer as last seen, for the final status written after the outbox is closed. */
   private lastBuffer: { backlog: number; oldestTs: number | null } = { backlog: 0, oldestTs: null };
+  private lastSync: Record<string, unknown> = {};
 
   constructor(
     private readonly io: CliIo,
@@ -161,10 +162,12 @@ export class GatewayRunner {
     const g = this.gateway;
     if (!g) return;
     try {
-      // After stop() the outbox is closed: the final status reports the buffer as last seen.
+      // After stop() the outbox is closed (and the sync status reads it): the
+      // final status reports the buffer and the sync as last seen.
       const stats = final ? this.lastBuffer : g.outbox.stats();
       this.lastBuffer = { backlog: stats.backlog, oldestTs: stats.oldestTs };
-      const sync = g.syncStatus() as unknown as Record<string, unknown>;
+      const sync = final ? this.lastSync : (g.syncStatus() as unknown as Record<string, unknown>);
+      this.lastSync = sync;
       writeStatusFile(this.config.dataDir, {
         pid: final ? 0 : process.pid,
         bootId: g.bootId,
