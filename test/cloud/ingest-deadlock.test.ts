@@ -31,15 +31,23 @@ describe('ingest on postgres when PostgreSQL breaks a deadlock', () => {
 
   async function untilSomeoneWaits(): Promise<void> {
     for (let i = 0; i < 500; i++) {
-      const { rows } = await other.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted');
+      // Of this database only (other test files run in parallel on the same cluster).
+      const { rows } = await other.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+      );
       if (rows[0]!.n > 0) return;
       await new Promise((r) => setTimeout(r, 20));
     }
     throw new Error('the ingest never waited for the other claim');
   }
 
+  const deadlocks = async () =>
+    Number((await other.query<{ n: string }>('SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0]!.n);
+
   it('runs the aborted batch again and stores it once', async () => {
     const p = await provision(cloud);
+    const before = await deadlocks();
     await other.query('BEGIN');
     // The other batch has claimed 20..30 and not committed: the ingest's claim of 1..40 waits for it.
     await claim(p.gatewayId, 20, 30);
@@ -50,6 +58,9 @@ describe('ingest on postgres when PostgreSQL breaks a deadlock', () => {
     // PostgreSQL aborted the ingest's transaction (so this insert went through); the other batch gives up.
     await other.query('ROLLBACK');
     const sent = await sending;
+    // PostgreSQL did break a deadlock (its statistics are sent a moment later).
+    for (let i = 0; i < 100 && (await deadlocks()) === before; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await deadlocks()).toBe(before + 1);
     expect(sent).toEqual({ status: 200, body: { accepted: 40, duplicates: 0, ackedFrom: 1, ackedTo: 40 } });
     expect(await ranges(cloud, p.gatewayId)).toEqual([[1, 40]]);
     const stored = await other.query<{ n: number; seqs: number }>(
