@@ -1,7 +1,7 @@
 import type { DeviceReport, IngestAck, SyncStatusReport } from '@solarhub/shared';
 import type { Logger } from 'pino';
-import type { StoredGap } from '../buffer/gap-store.js';
 import type { OutboxColumns } from '../buffer/columns.js';
+import type { StoredGap } from '../buffer/gap-store.js';
 import type { OutboxRow } from '../buffer/outbox.js';
 import { errorMessage } from '../errors.js';
 import { backoffDelay } from './backoff.js';
