@@ -1,4 +1,4 @@
-import { MetricName } from '@solarhub/shared';
+import { MetricName, qualityOfCode } from '@solarhub/shared';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -6,7 +6,6 @@ import { requireApiPrincipal } from '../auth/request-context.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { parseOrThrow } from '../http/validate.js';
 import type { Db } from '../storage/database.js';
-import { qualityName } from '../storage/quality.js';
 import { queryRows } from '../storage/rows.js';
 import { withTenant } from '../storage/tenancy.js';
 import { downsampledSeries, DownsampleQuery } from '../timeseries/requests.js';
@@ -67,7 +66,7 @@ export function measurementRoutes(app: FastifyInstance, db: Db, maxPoints: numbe
         unit: r.unit,
         point: r.point,
         ts: new Date(Number(r.ts)).toISOString(),
-        quality: qualityName(Number(r.quality)),
+        quality: qualityOfCode(Number(r.quality)),
       })),
     };
   });

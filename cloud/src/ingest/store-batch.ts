@@ -1,8 +1,7 @@
-import type { IngestAck, IngestBatch } from '@solarhub/shared';
+import { QUALITY_CODES, type IngestAck, type IngestBatch } from '@solarhub/shared';
 import { sql } from 'drizzle-orm';
 import { badRequest, type ErrorDetail } from '../http/errors.js';
 import type { Db, Tx } from '../storage/database.js';
-import { qualityCode } from '../storage/quality.js';
 import { queryRows } from '../storage/rows.js';
 import { isDeadlock, PG, pgError } from '../storage/pg-errors.js';
 import { withTenant } from '../storage/tenancy.js';
@@ -175,7 +174,7 @@ async function insertMeasurements(
     seriesIds[k] = seriesIdOfIndex[readings.series[i]!]!;
     ts[k] = readings.ts[i]!;
     values[k] = readings.value[i]!;
-    qualities[k] = quality === undefined ? 0 : qualityCode(quality[i]!);
+    qualities[k] = quality === undefined ? QUALITY_CODES.good : QUALITY_CODES[quality[i]!];
     seqs[k] = readings.seq[i]!;
   }
   const result = await tx.execute(
@@ -197,11 +196,11 @@ async function insertMeasurements(
   return affectedRows(result, n);
 }
 
-/** Rows an INSERT wrote: node-postgres says rowCount, PGlite affectedRows. */
+/** A number array as a PostgreSQL array literal (the PGlite path). */
 const literal = (numbers: number[]) => sql.param(`{${numbers.join(',')}}`);
 
+/** Rows an INSERT wrote: node-postgres says rowCount, PGlite affectedRows. */
 function affectedRows(result: unknown, expected: number): number {
   const r = result as { rowCount?: number | null; affectedRows?: number };
   return r.rowCount ?? r.affectedRows ?? expected;
 }
-

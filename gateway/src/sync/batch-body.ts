@@ -1,4 +1,4 @@
-import { QUALITY_CODES, type BatchSeries, type DeviceReport, type GapReport, type SyncStatusReport } from '@solarhub/shared';
+import { QUALITY_CODES, qualityOfCode, type BatchSeries, type DeviceReport, type GapReport, type SyncStatusReport } from '@solarhub/shared';
 import type { OutboxColumns } from '../buffer/columns.js';
 import type { OutboxRow } from '../buffer/outbox.js';
 
@@ -35,6 +35,8 @@ const headJson = (rest: BatchRest): string =>
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 
 const QUALITY_JSON = new Map<number, string>(Object.entries(QUALITY_CODES).map(([name, code]) => [code, JSON.stringify(name)]));
+/** JSON of the quality a stored code stands for (an unknown code as qualityOfCode reads it). */
+const qualityJson = (code: number): string => QUALITY_JSON.get(code) ?? JSON.stringify(qualityOfCode(code));
 const GOOD = QUALITY_CODES.good;
 
 /** JSON of each series, made once per dictionary entry (the dictionary hands out the same object for an id). */
@@ -97,7 +99,7 @@ export function buildBatchBody(offered: readonly OutboxRow[], maxBytes: number, 
     const seqText = String(seq);
     const tsText = num(ts);
     const valueText = num(value);
-    const qualityText = QUALITY_JSON.get(quality) ?? '"uncertain"';
+    const qualityText = qualityJson(quality);
     const bootText = b === null ? 'null' : String(b.i);
     const monoText = mono === null ? 'null' : num(mono);
     // Each value and its comma, in every column (optional ones counted as if sent).
@@ -144,7 +146,7 @@ export function buildColumnBody(cols: OutboxColumns, maxBytes: number, rest: Bat
   const values = new Array<string>(n);
   for (let i = 0; i < n; i++) values[i] = num(cols.value[i]!);
   let readings = `"seq":[${cols.seqText}],"series":[${seriesIndex.join(',')}],"ts":[${cols.tsText}],"value":[${values.join(',')}]`;
-  if (cols.quality !== null) readings += `,"quality":[${cols.quality.map((q) => QUALITY_JSON.get(q) ?? '"uncertain"').join(',')}]`;
+  if (cols.quality !== null) readings += `,"quality":[${cols.quality.map(qualityJson).join(',')}]`;
   const boots = new IndexList();
   if (cols.boot !== null) {
     const bootIndex = cols.boot.map((id) => (id < 0 ? 'null' : String(boots.indexOf(id, bootJson))));

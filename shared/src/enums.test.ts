@@ -1,10 +1,9 @@
-import { Quality } from '@solarhub/shared';
 import { describe, expect, it } from 'vitest';
-import { QUALITY_CODES, qualityCode, qualityName } from './quality.js';
+import { Quality, QUALITY_CODES, qualityOfCode } from './enums.js';
 
 describe('quality codes', () => {
   it.each(Quality.options.map((q) => [q] as const))('%s survives a round trip', (q) => {
-    expect(qualityName(qualityCode(q))).toBe(q);
+    expect(qualityOfCode(QUALITY_CODES[q])).toBe(q);
   });
 
   it('gives every quality its own code', () => {
@@ -12,6 +11,6 @@ describe('quality codes', () => {
   });
 
   it.each([[-1], [3], [99]])('reads unknown code %d as uncertain', (code) => {
-    expect(qualityName(code)).toBe('uncertain');
+    expect(qualityOfCode(code)).toBe('uncertain');
   });
 });
