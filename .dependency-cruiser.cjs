@@ -31,8 +31,8 @@ module.exports = {
     {
       name: 'product-not-scripts',
       severity: 'error',
-      comment: 'Simulators, demo and benchmarks are not part of the product.',
-      from: { path: '^(gateway|cloud)/src/', pathNot: '\\.test\\.ts$' },
+      comment: 'Simulators, demo and benchmarks are not part of the product (tests and *.test-support.ts, which are not built, may use them).',
+      from: { path: '^(gateway|cloud)/src/', pathNot: '\\.test(-support)?\\.ts$' },
       to: { path: '^scripts/' },
     },
   ],

@@ -1,21 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDatabase } from '../../../scripts/src/testing/postgres.js';
-import { provisionDemo } from '../provisioning/demo.js';
-import { openDatabase, type Database } from '../storage/database.js';
-import { runMigrations } from '../storage/migrate.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../storage/database.js';
 import { queryRows } from '../storage/rows.js';
-import { alignRange, type Bucket } from './buckets.js';
+import type { Bucket } from './buckets.js';
 import { floorHour, planSources } from './hourly-plan.js';
 import { readWatermark } from './hourly-query.js';
 import { refreshHourly } from './hourly-refresh.js';
+import { KINDS, openHourlyStand, rangeOf, type HourlyStand, type Kind, type StandReading } from './hourly-stand.test-support.js';
 import { listPartitions, maintainPartitions } from './partitions.js';
 import { enforceRetention } from './retention.js';
-import { counterBuckets, gaugeBuckets, type GaugeAgg } from './series-query.js';
 import { DAY_MS, DEFAULT_PARTITION, weekPartition } from './weeks.js';
 
 /**
@@ -44,7 +38,6 @@ const tsOf = (i: number) => START + i * STEP + (i % 3) * 20_000;
 /** The cutoff of the first run: Thursday 10:30 of W[3], kept from 10:00 (whole hours). */
 const MIDDLE = W[3]!.from + 3 * DAY_MS + 10 * H + 30 * 60_000;
 
-type Kind = 'energy' | 'power' | 'import' | 'export';
 /** Integer values (exact sums on both paths); counters with resets on either side of the first cutoff; `export` ends before W[3]. */
 function values(kind: Kind): number[] {
   const out: number[] = [];
@@ -68,28 +61,20 @@ const CASES: [string, Bucket, string, string][] = [
   ['Europe/Berlin', '1d', '2025-09-01T00:00:00Z', '2025-09-24T00:00:00Z'],
   ['Asia/Kathmandu', '1d', '2025-09-01T00:00:00Z', '2025-09-24T00:00:00Z'],
 ];
-const AGGS: GaugeAgg[] = ['avg', 'min', 'max', 'last'];
 
 describe.each(['postgres', 'pglite'] as const)('retention by whole partitions and the hourly aggregate on %s', (backend) => {
+  let stand: HourlyStand;
   let database: Database;
-  let dataDir: string | undefined;
-  const ids = {} as Record<Kind, number>;
+  let ids: Record<Kind, number>;
   /** Every reading inserted, to count the hours the aggregate must have. */
   const inserted: { series: number; ts: number }[] = [];
-  let seq = 0;
 
-  async function insert(rows: { series: number; ts: number; value: number }[]): Promise<void> {
-    const list = (xs: number[]) => sql.param(`{${xs.join(',')}}`);
-    await database.db.execute(
-      sql`INSERT INTO measurements (series_id, ts, value, gateway_id, seq)
-          SELECT s, to_timestamp(ms / 1000.0), v, (SELECT id FROM gateways LIMIT 1), q
-          FROM unnest(${list(rows.map((r) => r.series))}::bigint[], ${list(rows.map((r) => r.ts))}::float8[],
-                      ${list(rows.map((r) => r.value))}::float8[], ${list(rows.map(() => ++seq))}::bigint[]) AS u(s, ms, v, q)`,
-    );
+  async function insert(rows: StandReading[]): Promise<void> {
+    await stand.insert(rows);
     inserted.push(...rows);
   }
   const generated = (keep: (ts: number) => boolean) =>
-    (['energy', 'power', 'import', 'export'] as const).flatMap((kind) => {
+    KINDS.flatMap((kind) => {
       const v = values(kind);
       return v.flatMap((value, i) => (has(kind, i) && keep(tsOf(i)) ? [{ series: ids[kind], ts: tsOf(i), value }] : []));
     });
@@ -110,17 +95,12 @@ describe.each(['postgres', 'pglite'] as const)('retention by whole partitions an
   const hoursWithReadings = (from: number, to: number) =>
     new Set(inserted.filter((r) => r.ts >= from && r.ts < to).map((r) => `${r.series}@${floorHour(r.ts)}`)).size;
 
+  /** Through the aggregate (it is read) as the raw path. */
   async function expectSameAsRaw(tz: string, bucket: Bucket, from: string, to: string): Promise<void> {
-    const range = { ...alignRange(Date.parse(from), Date.parse(to), bucket, tz), bucket, tz };
-    expect(planSources(range, await readWatermark(database.db)).hourly.length).toBeGreaterThan(0); // the aggregate is read
-    const counters = [ids.energy, ids.import, ids.export];
-    const auto = await counterBuckets(database.db, counters, range);
-    expect(auto.length).toBeGreaterThan(0);
-    expect(auto).toEqual(await counterBuckets(database.db, counters, range, { source: 'raw' }));
-    for (const agg of AGGS) {
-      expect(await gaugeBuckets(database.db, ids.power, range, agg)).toEqual(await gaugeBuckets(database.db, ids.power, range, agg, { source: 'raw' }));
-    }
+    expect(planSources(rangeOf(tz, bucket, from, to), await readWatermark(database.db)).hourly.length).toBeGreaterThan(0); // the aggregate is read
+    await stand.expectSameAsRaw(tz, bucket, from, to);
   }
+
 
   /** After a run that kept everything from `kept` on: nothing older in either table, every newer hour unchanged, raw and aggregate agree. */
   async function expectKeptFrom(kept: number, before: unknown[]): Promise<void> {
@@ -142,21 +122,8 @@ describe.each(['postgres', 'pglite'] as const)('retention by whole partitions an
   }
 
   beforeAll(async () => {
-    const adminUrl = backend === 'postgres' ? inject('postgresAdminUrl') : null;
-    if (adminUrl) database = await openDatabase({ url: await createDatabase(adminUrl, 'hourly_retention'), log });
-    else database = await openDatabase({ dataDir: (dataDir = mkdtempSync(join(tmpdir(), 'solarhub-hourly-retention-'))), log });
-    await runMigrations(database, log);
-    const demo = await provisionDemo(database.db, { organization: 'retained', site: 'retained-site', gateway: 'retained-gw', log2N: 14 });
-    for (const [key, type, kinds] of [['inv', 'inverter', ['energy', 'power']], ['meter', 'meter', ['import', 'export']]] as const) {
-      const [device] = await queryRows<{ id: string }>(
-        database.db,
-        sql`INSERT INTO devices (site_id, gateway_id, key, type) VALUES (${demo.siteId}::uuid, ${demo.gatewayId}::uuid, ${key}, ${type}) RETURNING id`,
-      );
-      for (const kind of kinds) {
-        const [s] = await queryRows<{ id: number }>(database.db, sql`INSERT INTO series (device_id, metric, unit) VALUES (${device!.id}::uuid, ${kind}, 'Wh') RETURNING id`);
-        ids[kind] = Number(s!.id);
-      }
-    }
+    stand = await openHourlyStand(backend, 'retained');
+    ({ database, ids } = stand);
     // W[1]..W[4] get partitions (adopted from the default partition, and around "now"); W[0]'s rows come later and stay in the default one.
     await insert(generated((ts) => ts >= W[1]!.from));
     const made = await maintainPartitions(database.db, { now: END, aheadWeeks: 1, log });
@@ -171,8 +138,7 @@ describe.each(['postgres', 'pglite'] as const)('retention by whole partitions an
   });
 
   afterAll(async () => {
-    await database?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stand?.close();
   });
 
   it('a cutoff in the middle of a partition drops its predecessors, keeps every aggregated hour from its start on', async () => {

@@ -1,22 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDatabase } from '../../../scripts/src/testing/postgres.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionDemo } from '../provisioning/demo.js';
-import { openDatabase, type Database } from '../storage/database.js';
-import { runMigrations } from '../storage/migrate.js';
+import type { Database } from '../storage/database.js';
 import { withTenant } from '../storage/tenancy.js';
 import { queryRows } from '../storage/rows.js';
-import { alignRange, type Bucket } from './buckets.js';
+import type { Bucket } from './buckets.js';
 import { planSources, type SourcePlan } from './hourly-plan.js';
 import { hourlyCounterBuckets, hourlyGaugeBuckets, readWatermark } from './hourly-query.js';
 import { refreshHourly } from './hourly-refresh.js';
 import { enforceRetention } from './retention.js';
-import { counterBuckets, gaugeBuckets, type GaugeAgg } from './series-query.js';
+import { AGGS, KINDS, openHourlyStand, rangeOf, type HourlyStand, type Kind, type StandReading } from './hourly-stand.test-support.js';
+import { counterBuckets, gaugeBuckets } from './series-query.js';
 
 /**
  * The pre-aggregated path gives the raw path's results: counters with
@@ -37,7 +33,6 @@ const LATE = { from: 500, to: 560 };
 /** Every 5 minutes, 0, 20 or 40 s past (every 12th on the hour exactly). */
 const tsOf = (i: number) => P0 + i * STEP + (i % 3) * 20_000;
 
-type Kind = 'energy' | 'power' | 'import' | 'export';
 /** Integer values (exact sums on both paths); counters with resets, one of them in the late stretch, one on the hour. */
 function values(kind: Kind): number[] {
   const out: number[] = [];
@@ -64,75 +59,37 @@ const CASES: [string, Bucket, string, string][] = [
   ['Asia/Kathmandu', '1d', '2025-10-24T12:00:00Z', '2025-10-28T12:00:00Z'],
   ['America/New_York', '1d', '2025-10-24T12:00:00Z', '2025-10-29T02:00:00Z'],
 ];
-const AGGS: GaugeAgg[] = ['avg', 'min', 'max', 'last'];
 
 describe.each(['postgres', 'pglite'] as const)('hourly roll-up on %s', (backend) => {
+  let stand: HourlyStand;
   let database: Database;
   let url: string | null = null;
-  let dataDir: string | undefined;
   let organizationId: string;
-  const ids = {} as Record<Kind, number>;
-  let seq = 0;
+  let ids: Record<Kind, number>;
 
+  /** The readings of `kinds` whose index `keep` accepts. */
   async function insert(kinds: Kind[], keep: (i: number) => boolean): Promise<void> {
-    const rows: { series: number; ts: number; value: number }[] = [];
+    const rows: StandReading[] = [];
     for (const kind of kinds) {
       const v = values(kind);
       for (let i = 0; i < READINGS; i++) if (keep(i)) rows.push({ series: ids[kind], ts: tsOf(i), value: v[i]! });
     }
-    const list = (xs: number[]) => sql.param(`{${xs.join(',')}}`);
-    const [gw] = await queryRows<{ id: string }>(database.db, sql`SELECT id FROM gateways LIMIT 1`);
-    await database.db.execute(
-      sql`INSERT INTO measurements (series_id, ts, value, gateway_id, seq)
-          SELECT s, to_timestamp(ms / 1000.0), v, ${gw!.id}::uuid, q
-          FROM unnest(${list(rows.map((r) => r.series))}::bigint[], ${list(rows.map((r) => r.ts))}::float8[],
-                      ${list(rows.map((r) => r.value))}::float8[], ${list(rows.map(() => ++seq))}::bigint[]) AS u(s, ms, v, q)`,
-    );
+    await stand.insert(rows);
   }
 
-  const KINDS: Kind[] = ['energy', 'power', 'import', 'export'];
   const counters = () => [ids.energy, ids.import, ids.export];
-  const rangeOf = (tz: string, bucket: Bucket, from: string, to: string) => ({ ...alignRange(Date.parse(from), Date.parse(to), bucket, tz), bucket, tz });
-
-  async function expectSameAsRaw(tz: string, bucket: Bucket, from: string, to: string): Promise<void> {
-    const range = rangeOf(tz, bucket, from, to);
-    const auto = await counterBuckets(database.db, counters(), range);
-    expect(auto.length).toBeGreaterThan(0);
-    expect(auto).toEqual(await counterBuckets(database.db, counters(), range, { source: 'raw' }));
-    for (const agg of AGGS) {
-      expect(await gaugeBuckets(database.db, ids.power, range, agg)).toEqual(await gaugeBuckets(database.db, ids.power, range, agg, { source: 'raw' }));
-    }
-  }
+  const expectSameAsRaw = (tz: string, bucket: Bucket, from: string, to: string) => stand.expectSameAsRaw(tz, bucket, from, to);
 
   beforeAll(async () => {
-    const adminUrl = backend === 'postgres' ? inject('postgresAdminUrl') : null;
-    if (adminUrl) database = await openDatabase({ url: (url = await createDatabase(adminUrl, 'hourly')), log });
-    else database = await openDatabase({ dataDir: (dataDir = mkdtempSync(join(tmpdir(), 'solarhub-hourly-'))), log });
-    await runMigrations(database, log);
-    const demo = await provisionDemo(database.db, { organization: 'rollup', site: 'rollup-site', gateway: 'rollup-gw', log2N: 14 });
-    organizationId = demo.organizationId;
-    for (const [key, type, kinds] of [['inv', 'inverter', ['energy', 'power']], ['meter', 'meter', ['import', 'export']]] as const) {
-      const [device] = await queryRows<{ id: string }>(
-        database.db,
-        sql`INSERT INTO devices (site_id, gateway_id, key, type) VALUES (${demo.siteId}::uuid, ${demo.gatewayId}::uuid, ${key}, ${type}) RETURNING id`,
-      );
-      for (const kind of kinds) {
-        const metric = { energy: 'ac_energy_wh', power: 'ac_power_w', import: 'energy_imported_wh', export: 'energy_exported_wh' }[kind];
-        const [s] = await queryRows<{ id: number }>(
-          database.db,
-          sql`INSERT INTO series (device_id, metric, unit) VALUES (${device!.id}::uuid, ${metric}, 'Wh') RETURNING id`,
-        );
-        ids[kind] = Number(s!.id);
-      }
-    }
+    stand = await openHourlyStand(backend, 'rollup');
+    ({ database, url, organizationId, ids } = stand);
     await insert(KINDS, (i) => i < LATE.from || i >= LATE.to);
     const first = await refreshHourly(database.db, { now: NOW, log, chunkHours: 7 });
     expect(first).toMatchObject({ watermark: P1 + H, refolded: 0, more: false });
   });
 
   afterAll(async () => {
-    await database?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stand?.close();
   });
 
   it('aggregates every closed hour that has readings, and no other', async () => {
